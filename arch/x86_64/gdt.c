@@ -1,0 +1,96 @@
+/* GDT, TSS with IST stacks for double fault, NMI and machine check, and the IDT. */
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
+
+#define IST_STACK_SIZE 8192
+enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3 };
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+struct idt_entry {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+} __attribute__((packed));
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+static uint64_t gdt[7];
+static struct tss tss;
+static struct idt_entry idt[256];
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+extern const uint64_t trap_stub_table[256];
+
+static void gdt_set_tss(uint64_t base, uint32_t limit)
+{
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
+             ((uint64_t)(limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+    gdt[6] = base >> 32;
+}
+
+/* Load the GDT (kernel code/data, user data/code in sysret order, TSS) and the task register. */
+void gdt_init(void)
+{
+    gdt[0] = 0;
+    gdt[1] = 0x00209a0000000000; /* kernel code, 64-bit */
+    gdt[2] = 0x0000920000000000; /* kernel data */
+    gdt[3] = 0x0000f20000000000; /* user data, DPL 3 */
+    gdt[4] = 0x0020fa0000000000; /* user code, 64-bit, DPL 3 */
+    for (int i = 0; i < 3; i++)
+        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+    tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port access faults */
+    gdt_set_tss((uint64_t)&tss, sizeof(tss) - 1);
+
+    struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "mov %2, %%ax\n\t"
+                     "mov %%ax, %%ds\n\t"
+                     "mov %%ax, %%es\n\t"
+                     "mov %%ax, %%ss\n\t"
+                     "ltr %w3"
+                     :
+                     : "m"(p), "i"(SEL_KCODE), "i"(SEL_KDATA), "r"(SEL_TSS)
+                     : "rax", "memory");
+}
+
+static void idt_set(unsigned v, uint64_t handler, unsigned ist, unsigned dpl)
+{
+    idt[v].off_lo = handler & 0xffff;
+    idt[v].sel = SEL_KCODE;
+    idt[v].ist = ist;
+    idt[v].type = 0x8e | (dpl << 5); /* present, 64-bit interrupt gate */
+    idt[v].off_mid = handler >> 16 & 0xffff;
+    idt[v].off_hi = handler >> 32;
+    idt[v].zero = 0;
+}
+
+/* Point all 256 vectors at their stubs; #BP may be raised from user mode (int3). */
+void idt_init(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        idt_set(v, trap_stub_table[v], 0, v == 3 ? 3 : 0);
+    idt[8].ist = IST_DF;
+    idt[2].ist = IST_NMI;
+    idt[18].ist = IST_MC;
+    struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(p));
+}

@@ -1,0 +1,149 @@
+/* CPU exceptions: a full report for each, recovery through the exception-fixup table
+ * for the few kernel instructions allowed to fault, and panic for everything else. */
+#include "arch/arch.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/ksyms.h"
+#include "kernel/log.h"
+
+/* One entry per instruction that may fault: where it is and where to continue. */
+struct extable_entry {
+    uint64_t insn, fixup;
+};
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+
+static const char *const vector_names[32] = {
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved 15",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved 22",
+    "reserved 23",
+    "reserved 24",
+    "reserved 25",
+    "reserved 26",
+    "reserved 27",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved 31",
+};
+
+static arch_trap_stats_t stats;
+
+const arch_trap_stats_t *arch_trap_stats(void)
+{
+    return &stats;
+}
+
+static const char *vector_name(uint64_t v)
+{
+    return v < 32 ? vector_names[v] : "interrupt";
+}
+
+static void print_sym(const char *label, uint64_t addr)
+{
+    uint64_t off;
+    const char *name = ksyms_lookup(addr, &off);
+    if (name)
+        kprintf("%s%016lx <%s+0x%lx>\n", label, addr, name, off);
+    else
+        kprintf("%s%016lx\n", label, addr);
+}
+
+/* Walk saved frame pointers; stop at a null, misaligned or non-kernel frame. */
+void arch_backtrace(uint64_t rip, uint64_t rbp, unsigned max)
+{
+    if (!rip) {
+        rip = (uint64_t)__builtin_return_address(0);
+        rbp = (uint64_t)__builtin_frame_address(0);
+    }
+    kprintf("backtrace:\n");
+    print_sym("  ", rip);
+    for (unsigned i = 0; i < max && rbp >= KERNEL_BASE && !(rbp & 7); i++) {
+        const uint64_t *frame = (const uint64_t *)rbp;
+        uint64_t ret = frame[1];
+        if (ret < KERNEL_BASE)
+            break;
+        print_sym("  ", ret);
+        rbp = frame[0];
+    }
+}
+
+void trap_report(const struct trap_frame *f, const char *why)
+{
+    kprintf("\n=== trap: vector %lu (%s), %s ===\n", f->vector, vector_name(f->vector), why);
+    kprintf("error=%016lx cs=%04lx rflags=%016lx\n", f->error, f->cs, f->rflags);
+    print_sym("rip=", f->rip);
+    kprintf("rsp=%016lx ss=%04lx cr2=%016lx cr3=%016lx\n", f->rsp, f->ss, read_cr2(), read_cr3());
+    kprintf("rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+    kprintf("rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+    kprintf("r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", f->r9, f->r10, f->r11, f->r12);
+    kprintf("r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
+    if (f->vector == 14)
+        kprintf("page fault: %s %s in %s mode%s\n", f->error & 1 ? "protection" : "not-present",
+                f->error & 2 ? "write" : (f->error & 16 ? "fetch" : "read"),
+                f->error & 4 ? "user" : "kernel", f->error & 8 ? ", reserved bit" : "");
+    if (!(f->cs & 3))
+        arch_backtrace(f->rip, f->rbp, 16);
+}
+
+static const struct extable_entry *extable_find(uint64_t rip)
+{
+    for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end; e++)
+        if (e->insn == rip)
+            return e;
+    return NULL;
+}
+
+/* A kernel fault at an instruction listed in the fixup table resumes at its fixup. */
+static bool trap_try_fixup(struct trap_frame *f)
+{
+    const struct extable_entry *e = extable_find(f->rip);
+    if (!e)
+        return false;
+    stats.fixups++;
+    stats.last_fixup_rip = f->rip;
+    stats.last_fixup_cr2 = f->vector == 14 ? read_cr2() : 0;
+    uint64_t off;
+    const char *name = ksyms_lookup(f->rip, &off);
+    log_debug("trap: %s in %s+0x%lx (addr %lx) recovered by fixup\n", vector_name(f->vector),
+              name ? name : "?", off, stats.last_fixup_cr2);
+    f->rip = e->fixup;
+    return true;
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector == 3 && !(f->cs & 3)) {
+        stats.breakpoints++;
+        trap_report(f, "kernel breakpoint, resuming");
+        return;
+    }
+    if (f->vector < 32 && !(f->cs & 3) && (f->vector == 14 || f->vector == 13) && trap_try_fixup(f))
+        return;
+    if (f->vector >= 32) {
+        log_warn("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+        return;
+    }
+    trap_report(f, f->cs & 3 ? "in user mode" : "in kernel mode");
+    panic("unrecoverable %s exception", vector_name(f->vector));
+}

@@ -1,0 +1,39 @@
+/* Kernel command line: "key=value" words parsed into one config_t. */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include "kernel/types.h"
+
+#define CMDLINE_MAX_CPUS 64 /* workers is a 64-bit mask, so smp= and CPU ids stay below this */
+
+enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+typedef struct config {
+    int fastpath;     /* 0/1, default 1 */
+    int kpti;         /* 0/1, default 1 */
+    int pcid;         /* 0/1, default 1 */
+    int smp;          /* number of cores to start, 0 = all (default 0), at most CMDLINE_MAX_CPUS */
+    uint64_t workers; /* bit n set: core n is a tick-free worker; "1,3", "1-3", "none"; default 0 */
+    char test[16];    /* test suite to run: "" (default, none), "kernel", "user", "bench", ... */
+    int log;          /* enum log_level, default LOG_INFO; error|warn|info|debug or 0..3 */
+} config_t;
+
+/*
+ * Reports one rejected word: msg is a static string ("unknown option", "bad value" or
+ * "missing '='"), word points into the command line and is word_len bytes long, not
+ * NUL-terminated.
+ */
+typedef void (*cmdline_warn_t)(const char *msg, const char *word, size_t word_len);
+
+/* Fills cfg with the defaults listed in config_t. */
+void config_defaults(config_t *cfg);
+
+/*
+ * Parses s (NULL or empty means no options) over cfg, which the caller first set to defaults.
+ * Words are separated by spaces or tabs; each is key=value and a later word wins. A rejected
+ * word leaves cfg unchanged and is passed to warn (which may be NULL). Returns the number of
+ * rejected words. Never reads past s's NUL; does not block.
+ */
+int cmdline_parse(const char *s, config_t *cfg, cmdline_warn_t warn);
+
+#endif

@@ -1,0 +1,116 @@
+/* kmain: the C entry of the boot CPU. Parses what GRUB handed over, prints the
+ * banner, brings up the subsystems in order and runs what the command line asks. */
+#include "arch/arch.h"
+#include "config.h"
+#include "drivers/console.h"
+#include "kernel/kernel.h"
+#include "kernel/ktest.h"
+#include "kernel/log.h"
+#include "kernel/string.h"
+
+#define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
+
+config_t kconfig;
+mb2_info_t kboot;
+
+static void cmdline_warn(const char *msg, const char *word, size_t len)
+{
+    log_warn("cmdline: %s: '%.*s' (ignored)\n", msg, (int)len, word);
+}
+
+static void boot_parse_info(uint32_t mb_phys)
+{
+    const uint8_t *info = arch_phys_to_virt(mb_phys);
+    uint32_t total = 0;
+    if (mb_phys)
+        __builtin_memcpy(&total, info, sizeof(total));
+    unsigned problems =
+        mb2_parse(mb_phys ? info : NULL, total < MB2_INFO_MAX ? total : MB2_INFO_MAX, &kboot);
+    for (unsigned i = 0; i < kboot.warning_count; i++)
+        log_warn("multiboot2: %s\n", kboot.warnings[i]);
+    if (problems)
+        log_warn("multiboot2: %u problem(s) in the boot information; bad parts ignored\n",
+                 problems);
+}
+
+static void banner_cpu(void)
+{
+    const arch_cpu_info_t *c = arch_cpu_info();
+    kprintf("cpu: %s \"%s\" family %u model %u stepping %u\n", c->vendor, c->model, c->family,
+            c->model_id, c->stepping);
+    kprintf("cpu: nx=%d smep=%d smap=%d umip=%d pcid=%d invpcid=%d x2apic=%d xsave=%d\n", c->nx,
+            c->smep, c->smap, c->umip, c->pcid, c->invpcid, c->x2apic, c->xsave);
+}
+
+static void banner_acpi(void)
+{
+    if (!kboot.rsdp_version) {
+        kprintf("acpi: no RSDP from the boot loader\n");
+        return;
+    }
+    const uint8_t *r = kboot.rsdp;
+    uint32_t rsdt;
+    uint64_t xsdt = 0;
+    __builtin_memcpy(&rsdt, r + 16, 4);
+    if (kboot.rsdp_version == 2)
+        __builtin_memcpy(&xsdt, r + 24, 8);
+    kprintf("acpi: rsdp v%u at %p (copy in boot info, oem \"%.6s\") rsdt=%x xsdt=%lx\n",
+            kboot.rsdp_version, (void *)arch_virt_to_phys(r), (const char *)r + 9, rsdt, xsdt);
+}
+
+static void banner(void)
+{
+    kprintf("\nx-realism %s (%s, %s build)\n", CONFIG_VERSION, CONFIG_COMPILER,
+            CONFIG_DEBUG ? "debug" : "release");
+    kprintf("boot: loader \"%s\", command line \"%s\"\n", kboot.loader, kboot.cmdline);
+    kprintf("mem: %lu MiB usable in %u map entries\n", mb2_usable_bytes(&kboot) >> 20,
+            kboot.mmap_count);
+    kprintf("modules: %u\n", kboot.module_count);
+    for (unsigned i = 0; i < kboot.module_count; i++)
+        kprintf("  module %u: \"%s\" at %x-%x (%u KiB)\n", i, kboot.modules[i].name,
+                kboot.modules[i].start, kboot.modules[i].end,
+                (kboot.modules[i].end - kboot.modules[i].start + 1023) / 1024);
+    banner_cpu();
+    banner_acpi();
+    kprintf("config: fastpath=%d kpti=%d pcid=%d smp=%d workers=%lx test=%s log=%d\n",
+            kconfig.fastpath, kconfig.kpti, kconfig.pcid, kconfig.smp, kconfig.workers,
+            kconfig.test[0] ? kconfig.test : "none", kconfig.log);
+}
+
+/* test=kernel runs every self-test; test=kernel/PREFIX only those under PREFIX;
+ * test=boot only checks that boot got this far. */
+static void run_tests(void)
+{
+    const char *t = kconfig.test;
+    int failed;
+    if (strcmp(t, "boot") == 0) {
+        kprintf("ok boot/banner\n1 passed, 0 failed\n");
+        failed = 0;
+    } else if (strncmp(t, "kernel", 6) == 0 && (t[6] == 0 || t[6] == '/')) {
+        failed = ktest_run_all(t[6] ? t + 7 : "");
+    } else {
+        log_error("test: unknown test set '%s'\n", t);
+        kprintf("0 passed, 1 failed\n");
+        failed = 1;
+    }
+    arch_exit_emulator(failed == 0);
+}
+
+void kmain(uint32_t mb_phys);
+void kmain(uint32_t mb_phys)
+{
+    console_init();
+    arch_init();
+    boot_parse_info(mb_phys);
+    config_defaults(&kconfig);
+    cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
+    log_set_level(kconfig.log);
+    if (kboot.has_fb && kboot.fb_type != 2)
+        console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
+    banner();
+
+    if (kconfig.test[0])
+        run_tests();
+    kprintf("x-realism: boot complete; idle (no init server yet)\n");
+    arch_halt_forever();
+}

@@ -1,0 +1,39 @@
+/* Spinlocks: test-and-test-and-set with pause in the spin (emulators need it to
+ * let the other vCPUs run), and irqsave variants for locks also taken in traps. */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include "arch/arch.h"
+#include "kernel/types.h"
+
+typedef struct spinlock {
+    volatile int locked;
+} spinlock_t;
+
+static inline void spin_lock(spinlock_t *l)
+{
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+            arch_cpu_relax();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+/* Disable interrupts, then lock; returns the old flags for spin_unlock_irqrestore. */
+static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+    uint64_t flags = arch_irq_save();
+    spin_lock(l);
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
+{
+    spin_unlock(l);
+    arch_irq_restore(flags);
+}
+
+#endif
