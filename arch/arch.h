@@ -57,6 +57,65 @@ typedef struct arch_trap_stats {
 } arch_trap_stats_t;
 const arch_trap_stats_t *arch_trap_stats(void);
 
+/* ---- Page tables (arch/x86_64/paging.c) ----
+ * Roots and tables are physical addresses. A mapping's flags: */
+#define PTF_WRITE   0x01u
+#define PTF_EXEC    0x02u
+#define PTF_USER    0x04u
+#define PTF_GLOBAL  0x08u
+#define PTF_NOCACHE 0x10u
+#define PTF_OWNED   0x20u /* the mapping owns its frame: the address space frees it */
+#define PTF_LARGE   0x40u /* a 2 MiB page */
+
+#define PAGE_SIZE       4096ul
+#define LARGE_PAGE_SIZE (2ul << 20)
+
+/* Where table frames come from and go back to; alloc returns a zeroed frame or 0. The
+ * caller charges and uncharges them (mm/as.c charges the address space's quota). */
+typedef struct pt_ops {
+    uint64_t (*alloc)(void *ctx);
+    void (*free)(void *ctx, uint64_t table);
+    void *ctx;
+} pt_ops_t;
+
+/* Map va -> pa with flags (4 KiB, or 2 MiB with PTF_LARGE), creating tables through ops.
+ * XR_EEXIST when va is already mapped, XR_ENOMEM when a table cannot be had (nothing
+ * changed then, except tables created and left empty, which are freed again). */
+kerr_t arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned flags, const pt_ops_t *ops);
+/* Unmap the page at va; its frame and flags in *pa / *flags (may be NULL). Tables that
+ * become empty are given back through ops (ops NULL: kept). XR_ENOENT if not mapped. */
+kerr_t arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *pa, unsigned *flags,
+                     const pt_ops_t *ops);
+/* Change the flags of the page at va (the frame stays). XR_ENOENT if not mapped. */
+kerr_t arch_pt_protect(uint64_t root, uint64_t va, unsigned flags);
+/* The frame and flags of the page at va; XR_ENOENT if not mapped. */
+kerr_t arch_pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *flags);
+/* Call fn for every table frame reachable from root's entries [first, last] (PML4
+ * slots), deepest first, then for every mapped page (leaf) with its flags. */
+typedef void (*pt_visit_t)(void *ctx, uint64_t phys, int level, unsigned flags);
+void arch_pt_walk(uint64_t root, unsigned first, unsigned last, pt_visit_t fn, void *ctx);
+/* Give every table under root's PML4 slots [first, last] back through ops, and clear them. */
+void arch_pt_free_tables(uint64_t root, unsigned first, unsigned last, const pt_ops_t *ops);
+
+/* The kernel's root table, and the PML4 slots of the kernel half every address space shares. */
+uint64_t arch_kernel_root(void);
+/* The PDPT that user-view roots put in PML4 slot 511: it maps only the entry pages. */
+uint64_t arch_kpti_shadow(void);
+#define PT_USER_SLOTS 256 /* PML4 slots 0..255: the user half */
+
+/* Build the kernel's own tables (direct map of [0, phys_end), the image with W^X, the
+ * kernel-stack area), switch to them and drop the boot identity map. */
+void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops);
+/* Load root (with pcid when PCIDs are on; flush = drop that PCID's stale entries). */
+void arch_switch_root(uint64_t root, unsigned pcid, bool flush);
+/* Invalidate one page in the current address space's TLB entries. */
+void arch_tlb_flush_page(uint64_t va);
+/* Invalidate every non-global TLB entry of pcid (all of them when PCIDs are off). */
+void arch_tlb_flush_pcid(unsigned pcid);
+/* True when PCIDs are in use (CPU support and pcid=1). */
+bool arch_pcid_enabled(void);
+void arch_pcid_setup(bool want);
+
 /* Time stamp counter. */
 uint64_t arch_timestamp(void);
 

@@ -7,6 +7,7 @@
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
+#include "mm/mm.h"
 
 #define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
 
@@ -108,6 +109,8 @@ void kmain(uint32_t mb_phys)
     if (kboot.has_fb && kboot.fb_type != 2)
         console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
     banner();
+    mm_init(&kboot, mb_phys);
+    arch_pcid_setup(kconfig.pcid);
 
     if (kconfig.test[0])
         run_tests();

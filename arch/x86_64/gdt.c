@@ -28,10 +28,13 @@ struct desc_ptr {
     uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[7];
-static struct tss tss;
-static struct idt_entry idt[256];
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* What the CPU reads on a kernel entry lives in .entry.data, the pages that stay mapped
+ * in the user view when page-table isolation is on. */
+#define ENTRY_DATA __attribute__((section(".entry.data")))
+static uint64_t gdt[7] ENTRY_DATA;
+static struct tss tss ENTRY_DATA;
+static struct idt_entry idt[256] ENTRY_DATA;
+static uint8_t ist_stacks[3][IST_STACK_SIZE] ENTRY_DATA __attribute__((aligned(16)));
 
 extern const uint64_t trap_stub_table[256];
 

@@ -15,7 +15,8 @@ trap_stub_\v:
     jmp trap_common
     .endm
 
-    .text
+    /* the entry pages: with page-table isolation these are all user mode can see */
+    .section .entry.text, "ax"
     .balign 16
     .globl trap_stubs_start
 trap_stubs_start:
@@ -39,7 +40,7 @@ trap_stub_table:
     .set v, v + 1
     .endr
 
-    .text
+    .section .entry.text, "ax"
 trap_common:
     /* coming from user mode (CS RPL 3 at 24(%rsp))? then switch to the kernel GS */
     testb $3, 24(%rsp)

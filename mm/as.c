@@ -1,0 +1,252 @@
+/* User address spaces: a pair of root tables (the kernel view, and the user view for
+ * page-table isolation), page tables made on demand and charged to a quota, freed when
+ * they empty, and a PCID each. Locks: none yet; an address space is changed only by its
+ * owner (one core). The kernel half (PML4 slots 256..511) is shared with the kernel's
+ * root and never changes after boot. */
+#include "kernel/kernel.h"
+#include "kernel/log.h"
+#include "kernel/string.h"
+#include "mm/mm.h"
+
+#define PCID_COUNT    2048 /* PCIDs 1..2047; the user view of pcid p runs as p | 2048 */
+#define PCID_USER_BIT 0x800u
+
+static kcache_t as_cache;
+static uint64_t pcid_used[PCID_COUNT / 64];
+static uint64_t as_alive;
+static mm_as_t *current_as;
+
+kerr_t mm_quota_charge(mm_quota_t *q, uint64_t frames)
+{
+    if (q->used + frames > q->limit)
+        return XR_ENOMEM;
+    q->used += frames;
+    return XR_OK;
+}
+
+void mm_quota_uncharge(mm_quota_t *q, uint64_t frames)
+{
+    kassert(q->used >= frames);
+    q->used -= frames;
+}
+
+static unsigned pcid_take(void)
+{
+    for (unsigned i = 1; i < PCID_COUNT; i++) {
+        if (!(pcid_used[i / 64] & (1ul << (i % 64)))) {
+            pcid_used[i / 64] |= 1ul << (i % 64);
+            return i;
+        }
+    }
+    return 0; /* all taken: share PCID 0 and flush on every switch */
+}
+
+static void pcid_release(unsigned pcid)
+{
+    if (pcid)
+        pcid_used[pcid / 64] &= ~(1ul << (pcid % 64));
+}
+
+/* Page-table frames of an address space: from the page-table pool, charged to its quota. */
+static uint64_t as_table_alloc(void *ctx)
+{
+    mm_as_t *as = ctx;
+    if (mm_quota_charge(as->quota, 1))
+        return 0;
+    uint64_t t = mm_frame_alloc(MM_POOL_PT, 0);
+    if (!t) {
+        mm_quota_uncharge(as->quota, 1);
+        return 0;
+    }
+    as->tables++;
+    return t;
+}
+
+static void as_table_free(void *ctx, uint64_t table)
+{
+    mm_as_t *as = ctx;
+    mm_frame_free(MM_POOL_PT, table, 0);
+    mm_quota_uncharge(as->quota, 1);
+    as->tables--;
+}
+
+static pt_ops_t as_ops(mm_as_t *as)
+{
+    return (pt_ops_t){as_table_alloc, as_table_free, as};
+}
+
+static void as_init_once(void)
+{
+    if (!as_cache.slab.name && mm_cache_create(&as_cache, "mm.as", sizeof(mm_as_t)))
+        panic("mm: cannot create the address-space cache");
+}
+
+mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit)
+{
+    as_init_once();
+    mm_as_t *as = mm_cache_alloc(&as_cache);
+    if (!as)
+        return NULL;
+    memset(as, 0, sizeof(*as));
+    as->own_quota.limit = limit;
+    as->quota = quota ? quota : &as->own_quota;
+    if (mm_quota_charge(as->quota, 2))
+        goto fail;
+    as->root = mm_frame_alloc(MM_POOL_PT, 1); /* the pair: kernel view, user view */
+    if (!as->root) {
+        mm_quota_uncharge(as->quota, 2);
+        goto fail;
+    }
+    as->user_root = as->root + PAGE_SIZE;
+    as->tables = 2;
+    uint64_t *k = arch_phys_to_virt(as->root), *u = arch_phys_to_virt(as->user_root);
+    const uint64_t *kernel = arch_phys_to_virt(arch_kernel_root());
+    memcpy(k + PT_USER_SLOTS, kernel + PT_USER_SLOTS, PT_USER_SLOTS * sizeof(uint64_t));
+    u[511] = arch_kpti_shadow() | 0x3; /* present, writable: the leaves decide */
+    as->pcid = pcid_take();
+    as->tlb_stale = true; /* the PCID may hold a previous owner's entries */
+    as_alive++;
+    return as;
+fail:
+    mm_cache_free(&as_cache, as);
+    return NULL;
+}
+
+/* Keep the user view's user-half slot of va equal to the kernel view's. */
+static void as_mirror_slot(mm_as_t *as, uint64_t va)
+{
+    unsigned slot = (va >> 39) & 0x1ff;
+    ((uint64_t *)arch_phys_to_virt(as->user_root))[slot] =
+        ((const uint64_t *)arch_phys_to_virt(as->root))[slot];
+}
+
+static kerr_t as_check(uint64_t va, unsigned flags)
+{
+    if (va >= MM_USER_END || va % PAGE_SIZE)
+        return XR_EINVAL;
+    if ((flags & PTF_WRITE) && (flags & PTF_EXEC))
+        return XR_EINVAL; /* W^X */
+    if (flags & ~(PTF_WRITE | PTF_EXEC | PTF_OWNED))
+        return XR_EINVAL;
+    return XR_OK;
+}
+
+kerr_t mm_as_map(mm_as_t *as, uint64_t va, uint64_t pa, unsigned flags)
+{
+    kerr_t err = as_check(va, flags);
+    if (err || pa % PAGE_SIZE)
+        return err ? err : XR_EINVAL;
+    pt_ops_t ops = as_ops(as);
+    err = arch_pt_map(as->root, va, pa, flags | PTF_USER, &ops);
+    as_mirror_slot(as, va);
+    return err;
+}
+
+kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
+{
+    kerr_t err = as_check(va, flags);
+    if (err)
+        return err;
+    if (mm_quota_charge(as->quota, 1))
+        return XR_ENOMEM;
+    uint64_t pa = mm_frame_alloc(MM_POOL_USER, 0);
+    if (!pa) {
+        mm_quota_uncharge(as->quota, 1);
+        return XR_ENOMEM;
+    }
+    err = mm_as_map(as, va, pa, flags | PTF_OWNED);
+    if (err) {
+        mm_frame_free(MM_POOL_USER, pa, 0);
+        mm_quota_uncharge(as->quota, 1);
+        return err;
+    }
+    as->frames++;
+    return XR_OK;
+}
+
+/* After a change to a mapping of as: drop the old translation. */
+static void as_flush(mm_as_t *as, uint64_t va)
+{
+    if (as == current_as)
+        arch_tlb_flush_page(va);
+    as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */
+}
+
+static void as_release_frame(mm_as_t *as, uint64_t pa, unsigned flags)
+{
+    if (!(flags & PTF_OWNED))
+        return;
+    mm_frame_free(MM_POOL_USER, pa, 0);
+    mm_quota_uncharge(as->quota, 1);
+    as->frames--;
+}
+
+kerr_t mm_as_unmap(mm_as_t *as, uint64_t va)
+{
+    if (va >= MM_USER_END || va % PAGE_SIZE)
+        return XR_EINVAL;
+    uint64_t pa;
+    unsigned flags;
+    pt_ops_t ops = as_ops(as);
+    kerr_t err = arch_pt_unmap(as->root, va, &pa, &flags, &ops);
+    if (err)
+        return err;
+    as_mirror_slot(as, va);
+    as_flush(as, va);
+    as_release_frame(as, pa, flags);
+    return XR_OK;
+}
+
+kerr_t mm_as_protect(mm_as_t *as, uint64_t va, unsigned flags)
+{
+    kerr_t err = as_check(va, flags);
+    if (err || (flags & PTF_OWNED))
+        return err ? err : XR_EINVAL;
+    err = arch_pt_protect(as->root, va, flags | PTF_USER);
+    if (!err)
+        as_flush(as, va);
+    return err;
+}
+
+kerr_t mm_as_query(mm_as_t *as, uint64_t va, uint64_t *pa, unsigned *flags)
+{
+    if (va >= MM_USER_END)
+        return XR_EINVAL;
+    return arch_pt_query(as->root, va, pa, flags);
+}
+
+static void release_visit(void *ctx, uint64_t phys, int level, unsigned flags)
+{
+    if (level < 0)
+        as_release_frame(ctx, phys, flags);
+}
+
+void mm_as_destroy(mm_as_t *as)
+{
+    if (as == current_as)
+        mm_as_switch(NULL);
+    arch_pt_walk(as->root, 0, PT_USER_SLOTS - 1, release_visit, as);
+    pt_ops_t ops = as_ops(as);
+    arch_pt_free_tables(as->root, 0, PT_USER_SLOTS - 1, &ops);
+    mm_frame_free(MM_POOL_PT, as->root, 1);
+    mm_quota_uncharge(as->quota, 2);
+    pcid_release(as->pcid);
+    as_alive--;
+    mm_cache_free(&as_cache, as);
+}
+
+void mm_as_switch(mm_as_t *as)
+{
+    current_as = as;
+    if (!as) {
+        arch_switch_root(arch_kernel_root(), 0, false);
+        return;
+    }
+    arch_switch_root(as->root, as->pcid, as->tlb_stale || as->pcid == 0);
+    as->tlb_stale = false;
+}
+
+uint64_t mm_as_count(void)
+{
+    return as_alive;
+}

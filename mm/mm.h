@@ -1,0 +1,111 @@
+/* The memory manager's public interface: physical frames in three pools, kernel
+ * object caches, kernel stacks with guard pages, and user address spaces with quotas. */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "arch/arch.h"
+#include "kernel/multiboot2.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "mm/slab.h"
+
+/* ---- frames (mm/frame.c) ---- */
+typedef enum mm_pool {
+    MM_POOL_KERNEL, /* kernel objects and kernel stacks */
+    MM_POOL_PT,     /* page tables only, apart from user frames by the guard gap */
+    MM_POOL_USER,   /* frames mapped into user address spaces */
+    MM_POOLS
+} mm_pool_t;
+
+typedef struct mm_pool_stats {
+    uint64_t base, end;   /* physical range of the pool */
+    uint64_t total, free; /* frames */
+    uint64_t bad_frees;   /* double frees and frees of frames never allocated */
+} mm_pool_stats_t;
+
+/* Set up the pools from the boot memory map (kernel image, modules and boot data
+ * reserved), then the kernel's page tables. Called once by kmain. */
+void mm_init(const mb2_info_t *boot, uint64_t info_phys);
+/* Allocate 2^order zeroed frames from pool; returns the physical address or 0. Takes the pool lock.
+ */
+uint64_t mm_frame_alloc(mm_pool_t pool, unsigned order);
+/* Free frames from mm_frame_alloc. A double free or a free of a frame never allocated
+ * panics in debug builds (unless mm_bad_free_tolerate is set, for the tests) and is
+ * counted and ignored otherwise; returns XR_OK or XR_EDOUBLE. */
+kerr_t mm_frame_free(mm_pool_t pool, uint64_t phys, unsigned order);
+void mm_pool_stats(mm_pool_t pool, mm_pool_stats_t *out);
+/* Free frames over all pools. */
+uint64_t mm_frames_free(void);
+/* The pool a physical address belongs to, or MM_POOLS. */
+mm_pool_t mm_pool_of(uint64_t phys);
+extern bool mm_bad_free_tolerate;
+/* Page-table frames for the kernel's own tables (from the page-table pool, uncharged). */
+extern const pt_ops_t mm_kernel_pt_ops;
+
+/* ---- kernel object caches (mm/kheap.c) ---- */
+typedef struct kcache {
+    spinlock_t lock;
+    slab_cache_t slab;
+} kcache_t;
+/* Create a cache for one object type of a subsystem; its slabs come from the kernel
+ * pool and are never shared with another cache. Debug builds poison and red-zone, and
+ * misuse panics (kheap_report_count: count in kheap_reports instead, for the tests). */
+kerr_t mm_cache_create(kcache_t *c, const char *name, size_t size);
+/* One object (contents undefined) or NULL. Takes the cache's lock. */
+void *mm_cache_alloc(kcache_t *c);
+/* XR_OK, or XR_EINVAL/XR_EDOUBLE for a pointer that is not a live object of c. */
+kerr_t mm_cache_free(kcache_t *c, void *obj);
+/* A table of every cache, for the tests. */
+unsigned mm_cache_count(void);
+kcache_t *mm_cache_get(unsigned i);
+extern uint64_t kheap_reports;
+extern bool kheap_report_count;
+
+/* ---- kernel stacks (mm/kstack.c) ---- */
+#define KSTACK_PAGES 4
+/* A kernel stack of KSTACK_PAGES pages with an unmapped guard page below it; returns
+ * the top (initial stack pointer), or 0 when out of memory. */
+uint64_t mm_kstack_alloc(void);
+void mm_kstack_free(uint64_t top);
+
+/* ---- address spaces (mm/as.c) ---- */
+/* A memory quota in frames. Every frame a user action makes the kernel allocate
+ * (page tables, user frames, kernel objects) is charged to one. */
+typedef struct mm_quota {
+    uint64_t limit, used;
+} mm_quota_t;
+kerr_t mm_quota_charge(mm_quota_t *q, uint64_t frames);
+void mm_quota_uncharge(mm_quota_t *q, uint64_t frames);
+
+typedef struct mm_as {
+    uint64_t root;      /* kernel-view PML4 (even page of an 8 KiB pair) */
+    uint64_t user_root; /* user-view PML4 (root + 4096); used when kpti=1 */
+    unsigned pcid;
+    bool tlb_stale; /* entries of this PCID may be stale: flush at the next switch */
+    mm_quota_t *quota;
+    mm_quota_t own_quota;
+    uint64_t tables; /* page-table frames held, the root pair included */
+    uint64_t frames; /* owned user frames mapped */
+} mm_as_t;
+
+#define MM_USER_END 0x0000800000000000ul
+
+/* Create an address space charged to quota (NULL: its own quota of limit frames). */
+mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit);
+/* Unmap everything, free every table and owned frame, uncharge, free the object. */
+void mm_as_destroy(mm_as_t *as);
+/* Map the frame pa at the user address va. flags: PTF_WRITE, PTF_EXEC (never both:
+ * XR_EINVAL), PTF_OWNED (the address space frees the frame on unmap). XR_EINVAL for a
+ * kernel or unaligned va, XR_EEXIST if mapped, XR_ENOMEM over quota. */
+kerr_t mm_as_map(mm_as_t *as, uint64_t va, uint64_t pa, unsigned flags);
+/* Allocate a zeroed user frame (charged) and map it at va. */
+kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags);
+kerr_t mm_as_unmap(mm_as_t *as, uint64_t va);
+kerr_t mm_as_protect(mm_as_t *as, uint64_t va, unsigned flags);
+kerr_t mm_as_query(mm_as_t *as, uint64_t va, uint64_t *pa, unsigned *flags);
+/* Run on as (the kernel's own tables when as is NULL). */
+void mm_as_switch(mm_as_t *as);
+/* Address spaces alive, for leak checks. */
+uint64_t mm_as_count(void);
+
+#endif
