@@ -116,6 +116,12 @@ void arch_tlb_flush_pcid(unsigned pcid);
 bool arch_pcid_enabled(void);
 void arch_pcid_setup(bool want);
 
+/* For a fatal-path test: when an exception with this vector reaches the panic path,
+ * report it, print the test verdict (pass) and end the emulator run instead. */
+void arch_expect_fatal_trap(unsigned vector, const char *test_name);
+/* Call fn(arg) on the stack whose top is top; returns when fn returns. */
+void arch_call_on_stack(uint64_t top, void (*fn)(void *), void *arg);
+
 /* Time stamp counter. */
 uint64_t arch_timestamp(void);
 

@@ -147,3 +147,14 @@ void arch_breakpoint(void)
 {
     __asm__ volatile("int3" ::: "memory");
 }
+
+void arch_call_on_stack(uint64_t top, void (*fn)(void *), void *arg)
+{
+    __asm__ volatile("mov %%rsp, %%rbx\n\t"
+                     "mov %0, %%rsp\n\t"
+                     "call *%1\n\t"
+                     "mov %%rbx, %%rsp"
+                     :
+                     : "r"(top), "r"(fn), "D"(arg)
+                     : "rbx", "rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory");
+}

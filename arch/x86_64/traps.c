@@ -47,7 +47,17 @@ static const char *const vector_names[32] = {
     "reserved 31",
 };
 
+kerr_t probe_read64(const void *addr, uint64_t *out);
+
 static arch_trap_stats_t stats;
+static int expected_vector = -1;
+static const char *expected_test;
+
+void arch_expect_fatal_trap(unsigned vector, const char *test_name)
+{
+    expected_vector = (int)vector;
+    expected_test = test_name;
+}
 
 const arch_trap_stats_t *arch_trap_stats(void)
 {
@@ -78,13 +88,13 @@ void arch_backtrace(uint64_t rip, uint64_t rbp, unsigned max)
     }
     kprintf("backtrace:\n");
     print_sym("  ", rip);
-    for (unsigned i = 0; i < max && rbp >= KERNEL_BASE && !(rbp & 7); i++) {
-        const uint64_t *frame = (const uint64_t *)rbp;
-        uint64_t ret = frame[1];
-        if (ret < KERNEL_BASE)
+    for (unsigned i = 0; i < max && rbp >= DIRECT_MAP_BASE && !(rbp & 7); i++) {
+        uint64_t ret, next;
+        if (probe_read64((const void *)(rbp + 8), &ret) || ret < KERNEL_BASE ||
+            probe_read64((const void *)rbp, &next))
             break;
         print_sym("  ", ret);
-        rbp = frame[0];
+        rbp = next;
     }
 }
 
@@ -145,5 +155,9 @@ void trap_dispatch(struct trap_frame *f)
         return;
     }
     trap_report(f, f->cs & 3 ? "in user mode" : "in kernel mode");
+    if ((int)f->vector == expected_vector) {
+        kprintf("ok %s\n1 passed, 0 failed\n", expected_test);
+        arch_exit_emulator(true);
+    }
     panic("unrecoverable %s exception", vector_name(f->vector));
 }

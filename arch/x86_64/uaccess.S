@@ -23,3 +23,17 @@ arch_probe_read8:
     ret
     extable 1b, 2b
     .size arch_probe_read8, . - arch_probe_read8
+
+/* kerr_t probe_read64(const void *addr, uint64_t *out): for the backtrace, which must not
+ * fault on a corrupt frame pointer. */
+    .globl probe_read64
+    .type probe_read64, @function
+probe_read64:
+1:  movq (%rdi), %rax
+    movq %rax, (%rsi)
+    xor %eax, %eax
+    ret
+2:  mov $XR_EFAULT, %eax
+    ret
+    extable 1b, 2b
+    .size probe_read64, . - probe_read64
