@@ -1,5 +1,6 @@
 /* Self-tests of the generic kernel foundation: formatting, command line, boot
  * information, symbols and string routines. */
+#include "arch/arch.h"
 #include "kernel/format.h"
 #include "kernel/kernel.h"
 #include "kernel/ksyms.h"
@@ -61,4 +62,16 @@ KTEST(kernel, string)
     KT_ASSERT(memcmp(b, "abcdefef", 8) == 0);
     KT_EQ(strnlen("abc", 2), 2);
     KT_ASSERT(strcmp("a", "b") < 0 && strncmp("abx", "aby", 2) == 0);
+}
+
+/* GRUB loaded the "motd" module (iso/motd.txt) and passed its name. */
+KTEST(boot, module_named)
+{
+    const mb2_module_t *m = NULL;
+    for (unsigned i = 0; i < kboot.module_count; i++)
+        if (strcmp(kboot.modules[i].name, "motd") == 0)
+            m = &kboot.modules[i];
+    KT_ASSERT(m);
+    KT_ASSERT(m->end > m->start && m->start % 4096 == 0); /* page-aligned, as the header asks */
+    KT_ASSERT(memcmp(arch_phys_to_virt(m->start), "x-realism boot module", 21) == 0);
 }
