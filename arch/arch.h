@@ -110,8 +110,6 @@ void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops);
 void arch_switch_root(uint64_t root, unsigned pcid, bool flush);
 /* Invalidate one page in the current address space's TLB entries. */
 void arch_tlb_flush_page(uint64_t va);
-/* Invalidate every non-global TLB entry of pcid (all of them when PCIDs are off). */
-void arch_tlb_flush_pcid(unsigned pcid);
 /* True when PCIDs are in use (CPU support and pcid=1). */
 bool arch_pcid_enabled(void);
 void arch_pcid_setup(bool want);

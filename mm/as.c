@@ -131,15 +131,32 @@ static kerr_t as_check(uint64_t va, unsigned flags)
     return XR_OK;
 }
 
+extern const char _boot_start[], _kernel_end[];
+
+/* User mappings may reach user-pool frames and memory outside every pool (boot modules,
+ * devices), never the kernel's frames, the page tables or the kernel image. */
+static bool as_frame_allowed(uint64_t pa)
+{
+    mm_pool_t pool = mm_pool_of(pa);
+    if (pool == MM_POOL_KERNEL || pool == MM_POOL_PT)
+        return false;
+    return pa < (uint64_t)_boot_start || pa >= arch_virt_to_phys(_kernel_end);
+}
+
+static kerr_t as_map_frame(mm_as_t *as, uint64_t va, uint64_t pa, unsigned flags)
+{
+    pt_ops_t ops = as_ops(as);
+    kerr_t err = arch_pt_map(as->root, va, pa, flags | PTF_USER, &ops);
+    as_mirror_slot(as, va);
+    return err;
+}
+
 kerr_t mm_as_map(mm_as_t *as, uint64_t va, uint64_t pa, unsigned flags)
 {
     kerr_t err = as_check(va, flags);
-    if (err || pa % PAGE_SIZE)
+    if (err || (flags & PTF_OWNED) || pa % PAGE_SIZE || !as_frame_allowed(pa))
         return err ? err : XR_EINVAL;
-    pt_ops_t ops = as_ops(as);
-    err = arch_pt_map(as->root, va, pa, flags | PTF_USER, &ops);
-    as_mirror_slot(as, va);
-    return err;
+    return as_map_frame(as, va, pa, flags);
 }
 
 kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
@@ -154,7 +171,7 @@ kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
         mm_quota_uncharge(as->quota, 1);
         return XR_ENOMEM;
     }
-    err = mm_as_map(as, va, pa, flags | PTF_OWNED);
+    err = as_map_frame(as, va, pa, flags | PTF_OWNED);
     if (err) {
         mm_frame_free(MM_POOL_USER, pa, 0);
         mm_quota_uncharge(as->quota, 1);

@@ -94,11 +94,12 @@ typedef struct mm_as {
 mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit);
 /* Unmap everything, free every table and owned frame, uncharge, free the object. */
 void mm_as_destroy(mm_as_t *as);
-/* Map the frame pa at the user address va. flags: PTF_WRITE, PTF_EXEC (never both:
- * XR_EINVAL), PTF_OWNED (the address space frees the frame on unmap). XR_EINVAL for a
- * kernel or unaligned va, XR_EEXIST if mapped, XR_ENOMEM over quota. */
+/* Map the frame pa (not owned: the caller keeps it) at the user address va. flags:
+ * PTF_WRITE, PTF_EXEC, never both. XR_EINVAL for a kernel or unaligned va, an unknown
+ * flag, or a frame of the kernel pool, the page-table pool or the kernel image;
+ * XR_EEXIST if mapped; XR_ENOMEM over quota. */
 kerr_t mm_as_map(mm_as_t *as, uint64_t va, uint64_t pa, unsigned flags);
-/* Allocate a zeroed user frame (charged) and map it at va. */
+/* Allocate a zeroed user frame (charged, owned: freed on unmap) and map it at va. */
 kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags);
 kerr_t mm_as_unmap(mm_as_t *as, uint64_t va);
 kerr_t mm_as_protect(mm_as_t *as, uint64_t va, unsigned flags);

@@ -155,7 +155,15 @@ KTEST(mm, bad_arguments_refused)
     KT_EQ(mm_as_map_new(as, TEST_VA + 12, 0), XR_EINVAL);               /* unaligned */
     KT_EQ(mm_as_map_new(as, MM_USER_END, 0), XR_EINVAL);
     KT_EQ(mm_as_map(as, TEST_VA, 0x1234, 0), XR_EINVAL);
-    KT_EQ(mm_as_map_new(as, TEST_VA, 0x80), XR_EINVAL); /* unknown flag */
+    KT_EQ(mm_as_map_new(as, TEST_VA, 0x80), XR_EINVAL);                          /* unknown flag */
+    KT_EQ(mm_as_map(as, TEST_VA, arch_virt_to_phys(_text_start), 0), XR_EINVAL); /* kernel image */
+    KT_EQ(mm_as_map(as, TEST_VA, as->root, 0), XR_EINVAL);                       /* a page table */
+    uint64_t kframe = mm_frame_alloc(MM_POOL_KERNEL, 0);
+    KT_ASSERT(kframe);
+    kerr_t kerr = mm_as_map(as, TEST_VA, kframe, 0);
+    mm_frame_free(MM_POOL_KERNEL, kframe, 0);
+    KT_EQ(kerr, XR_EINVAL);                                         /* a kernel-pool frame */
+    KT_EQ(mm_as_map(as, TEST_VA, 0x5000000, PTF_OWNED), XR_EINVAL); /* ownership is not given */
     KT_EQ(as->tables, 2);
     KT_EQ(as->quota->used, 2);
     mm_as_destroy(as);
@@ -281,17 +289,20 @@ KTEST(mm, empty_tables_freed)
 
 KTEST(mm, as_create_destroy_1000_no_leak)
 {
+    uint64_t shared = mm_frame_alloc(MM_POOL_USER, 0); /* mapped, not owned: must survive */
+    KT_ASSERT(shared);
     uint64_t free_before = mm_frames_free(), alive = mm_as_count();
     for (int i = 0; i < 1000; i++) {
         mm_as_t *as = mm_as_create(NULL, 64);
         KT_ASSERT(as);
         for (uint64_t p = 0; p < 4; p++)
             KT_EQ(mm_as_map_new(as, TEST_VA + p * 0x1000000, p & 1 ? PTF_EXEC : PTF_WRITE), XR_OK);
-        KT_EQ(mm_as_map(as, TEST_VA + PAGE_SIZE, arch_virt_to_phys(_text_start), 0), XR_OK);
+        KT_EQ(mm_as_map(as, TEST_VA + PAGE_SIZE, shared, 0), XR_OK);
         mm_as_destroy(as);
     }
     KT_EQ(mm_as_count(), alive);
     KT_EQ(mm_frames_free(), free_before);
+    KT_EQ(mm_frame_free(MM_POOL_USER, shared, 0), XR_OK);
 }
 
 KTEST(mm, kstack_guard_page)
