@@ -120,6 +120,54 @@ void arch_expect_fatal_trap(unsigned vector, const char *test_name);
 /* Call fn(arg) on the stack whose top is top; returns when fn returns. */
 void arch_call_on_stack(uint64_t top, void (*fn)(void *), void *arg);
 
+/* ---- Threads, user entry and exit (arch/x86_64/thread.c, switch.S, fpu.c) ---- */
+typedef struct arch_thread {
+    uint64_t ksp;        /* saved kernel stack pointer while switched out */
+    uint64_t kstack_top; /* a user thread's trap frame sits right below it */
+    void *fpu;           /* FPU/SSE/AVX state page; NULL for kernel threads */
+} arch_thread_t;
+
+/* Prepare t to enter user mode (at rip 0 until arch_thread_set_user) when first run. */
+void arch_thread_init_user(arch_thread_t *t, uint64_t kstack_top, void *fpu_page);
+/* Prepare t to run fn(arg) in kernel mode when first run; fn must never return. */
+void arch_thread_init_kernel(arch_thread_t *t, uint64_t kstack_top, void (*fn)(void *), void *arg);
+/* Set where a user thread starts: instruction, stack, and the first argument register. */
+void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t arg);
+/* Save from's FPU state, load to's, make to's stack the one kernel entries use, switch. */
+void arch_switch(arch_thread_t *from, arch_thread_t *to);
+void arch_fpu_init(void);
+void arch_fpu_area_init(void *area);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+/* Wait for an interrupt with interrupts enabled, then disable them again. */
+void arch_wait_for_interrupt(void);
+/* Per-CPU set-up for system calls and user entry: GS, entry stack, syscall MSRs; and
+ * whether entries switch page tables (kpti) and use PCIDs. */
+void arch_cpu_local_init(bool kpti);
+
+/* Copy between kernel and user memory; XR_EFAULT for an address outside the user half, a
+ * wrapping range, or a page that faults. Never faults the kernel. */
+kerr_t arch_copy_from_user(void *dst, uint64_t usrc, size_t n);
+kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
+
+/* The generic kernel's side of entries (implemented outside arch/):
+ * - syscall_handler: number and six arguments in, error and value out;
+ * - kernel_user_fault: a CPU exception in user mode (the thread must not resume);
+ * - kernel_timer_tick: the periodic timer fired;
+ * - kernel_before_user_return: last chance to reschedule before returning to user. */
+void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_t *value);
+void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+void kernel_timer_tick(void);
+void kernel_before_user_return(void);
+
+/* Start the periodic timer interrupt (calls kernel_timer_tick hz times a second once
+ * interrupts are on); the LAPIC's MMIO page is mapped with ops. */
+void arch_timer_init(unsigned hz, const pt_ops_t *ops);
+
+/* Port I/O for the I/O-port capability (width 1, 2 or 4 bytes). */
+uint32_t arch_io_in(uint16_t port, unsigned width);
+void arch_io_out(uint16_t port, unsigned width, uint32_t value);
+
 /* Time stamp counter. */
 uint64_t arch_timestamp(void);
 

@@ -8,6 +8,10 @@
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "mm/mm.h"
+#include "sched/sched.h"
+
+void process_init(void);
+void initproc_start(void);
 
 #define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
 
@@ -124,9 +128,7 @@ static void run_tests(void)
     } else if (strncmp(t, "kernel", 6) == 0 && (t[6] == 0 || t[6] == '/')) {
         failed = ktest_run_all(t[6] ? t + 7 : "");
     } else {
-        log_error("test: unknown test set '%s'\n", t);
-        kprintf("0 passed, 1 failed\n");
-        failed = 1;
+        return; /* test=user, test=bench, ...: run by init */
     }
     arch_exit_emulator(failed == 0);
 }
@@ -145,9 +147,16 @@ void kmain(uint32_t mb_phys)
     banner();
     mm_init(&kboot, mb_phys);
     arch_pcid_setup(kconfig.pcid);
+    arch_fpu_init();
+    arch_cpu_local_init(kconfig.kpti);
+    process_init();
+    sched_init();
+    arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
 
-    if (kconfig.test[0])
+    if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();
-    kprintf("x-realism: boot complete; idle (no init server yet)\n");
-    arch_halt_forever();
+    if (strcmp(kconfig.test, "boot") == 0 || strcmp(kconfig.test, "overflow") == 0)
+        run_tests();
+    initproc_start();
+    sched_start();
 }

@@ -72,3 +72,11 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+
+void strncpy_bounded(char *dst, const char *src, size_t size)
+{
+    size_t i = 0;
+    for (; i + 1 < size && src[i]; i++)
+        dst[i] = src[i];
+    dst[i] = 0;
+}

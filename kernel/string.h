@@ -13,5 +13,7 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+/* Copy at most size-1 bytes of src and always NUL-terminate (size > 0). */
+void strncpy_bounded(char *dst, const char *src, size_t size);
 
 #endif

@@ -133,12 +133,13 @@ static kerr_t as_check(uint64_t va, unsigned flags)
 
 extern const char _boot_start[], _kernel_end[];
 
-/* User mappings may reach user-pool frames and memory outside every pool (boot modules,
- * devices), never the kernel's frames, the page tables or the kernel image. */
+/* User mappings may reach user-pool frames, boot modules (reserved memory inside the
+ * kernel pool's range) and memory outside every pool (devices); never a frame the kernel
+ * or page-table pool hands out, nor the kernel image. */
 static bool as_frame_allowed(uint64_t pa)
 {
     mm_pool_t pool = mm_pool_of(pa);
-    if (pool == MM_POOL_KERNEL || pool == MM_POOL_PT)
+    if ((pool == MM_POOL_KERNEL || pool == MM_POOL_PT) && !mm_frame_reserved(pa))
         return false;
     return pa < (uint64_t)_boot_start || pa >= arch_virt_to_phys(_kernel_end);
 }

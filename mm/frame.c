@@ -230,6 +230,14 @@ uint64_t mm_frames_free(void)
     return free;
 }
 
+bool mm_frame_reserved(uint64_t phys)
+{
+    for (unsigned i = 0; i < nreserved; i++)
+        if (phys >= reserved[i].start && phys < reserved[i].end)
+            return true;
+    return false;
+}
+
 mm_pool_t mm_pool_of(uint64_t phys)
 {
     for (int i = 0; i < MM_POOLS; i++)

@@ -36,8 +36,11 @@ kerr_t mm_frame_free(mm_pool_t pool, uint64_t phys, unsigned order);
 void mm_pool_stats(mm_pool_t pool, mm_pool_stats_t *out);
 /* Free frames over all pools. */
 uint64_t mm_frames_free(void);
-/* The pool a physical address belongs to, or MM_POOLS. */
+/* The pool whose address range holds phys, or MM_POOLS. */
 mm_pool_t mm_pool_of(uint64_t phys);
+/* True for memory kept from the allocator at boot (low memory, the kernel image, the
+ * boot information, modules, the allocator's own records). */
+bool mm_frame_reserved(uint64_t phys);
 extern bool mm_bad_free_tolerate;
 /* Page-table frames for the kernel's own tables (from the page-table pool, uncharged). */
 extern const pt_ops_t mm_kernel_pt_ops;
@@ -88,7 +91,9 @@ typedef struct mm_as {
     uint64_t frames; /* owned user frames mapped */
 } mm_as_t;
 
-#define MM_USER_END 0x0000800000000000ul
+/* The end of user mappings: the last page below the canonical boundary stays unmapped, so
+ * no syscall instruction can end there and return to a non-canonical address. */
+#define MM_USER_END 0x00007ffffffff000ul
 
 /* Create an address space charged to quota (NULL: its own quota of limit frames). */
 mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit);

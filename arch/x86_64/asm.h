@@ -20,4 +20,18 @@
 #define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+/* Offsets into struct cpu_local (arch/x86_64/percpu.h), reached through %gs in the
+ * entry code; percpu.h checks them with _Static_assert. */
+#define CPU_SELF          0
+#define CPU_KSTACK        8  /* top of the current thread's kernel stack */
+#define CPU_USER_RSP      16 /* the user stack pointer during a syscall */
+#define CPU_SCRATCH       24
+#define CPU_KPTI          32 /* nonzero: switch CR3 on every kernel entry and exit */
+#define CPU_CR3_NOFLUSH   40 /* bit 63 when PCIDs are on, else 0 */
+#define CPU_USER_CR3_BITS 48 /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
+#define CPU_ENTRY_IRET    56 /* where the return path builds the final iret frame */
+
+#define TRAP_FRAME_SIZE (22 * 8)
+#define VECTOR_SYSCALL  0x100 /* the vector field of a frame made by the syscall entry */
+
 #endif

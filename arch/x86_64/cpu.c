@@ -158,3 +158,30 @@ void arch_call_on_stack(uint64_t top, void (*fn)(void *), void *arg)
                      : "r"(top), "r"(fn), "D"(arg)
                      : "rbx", "rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory");
 }
+
+void arch_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+uint32_t arch_io_in(uint16_t port, unsigned width)
+{
+    uint32_t v = 0;
+    if (width == 1)
+        __asm__ volatile("inb %1, %b0" : "=a"(v) : "Nd"(port));
+    else if (width == 2)
+        __asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+    else
+        __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return width == 1 ? v & 0xff : width == 2 ? v & 0xffff : v;
+}
+
+void arch_io_out(uint16_t port, unsigned width, uint32_t value)
+{
+    if (width == 1)
+        outb(port, (uint8_t)value);
+    else if (width == 2)
+        outw(port, (uint16_t)value);
+    else
+        outl(port, value);
+}

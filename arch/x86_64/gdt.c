@@ -1,4 +1,5 @@
 /* GDT, TSS with IST stacks for double fault, NMI and machine check, and the IDT. */
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 
@@ -35,6 +36,26 @@ static uint64_t gdt[7] ENTRY_DATA;
 static struct tss tss ENTRY_DATA;
 static struct idt_entry idt[256] ENTRY_DATA;
 static uint8_t ist_stacks[3][IST_STACK_SIZE] ENTRY_DATA __attribute__((aligned(16)));
+static uint8_t entry_stack[ENTRY_STACK_SIZE] ENTRY_DATA __attribute__((aligned(16)));
+struct cpu_local cpu0 ENTRY_DATA;
+
+extern void syscall_entry(void);
+
+/* The boot CPU's per-CPU block: GS base in kernel mode (swapgs trades it with the user's
+ * on every entry and exit), the entry stack as RSP0, and syscall/sysret. */
+void percpu_init(void)
+{
+    cpu0.self = (uint64_t)&cpu0;
+    cpu0.kstack = (uint64_t)&entry_stack[ENTRY_STACK_SIZE]; /* until a thread runs */
+    cpu0.entry_iret = (uint64_t)&entry_stack[ENTRY_STACK_SIZE] - 5 * 8;
+    tss.rsp[0] = (uint64_t)&entry_stack[ENTRY_STACK_SIZE];
+    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA - 8 - 3) << 48) | ((uint64_t)SEL_KCODE << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, 0x47700); /* IF, DF, TF, NT, AC, IOPL cleared on entry */
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
 
 extern const uint64_t trap_stub_table[256];
 

@@ -326,9 +326,11 @@ void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops)
     write_cr3(root);
 }
 
+/* PCIDs are used only with INVPCID, which can drop another PCID's entries (the user
+ * view's, for page-table isolation) without loading it. */
 void arch_pcid_setup(bool want)
 {
-    pcid_on = want && arch_cpu_info()->pcid;
+    pcid_on = want && arch_cpu_info()->pcid && arch_cpu_info()->invpcid;
     if (pcid_on)
         write_cr4(read_cr4() | CR4_PCIDE);
 }
@@ -338,12 +340,28 @@ bool arch_pcid_enabled(void)
     return pcid_on;
 }
 
+static void invpcid_single(unsigned pcid)
+{
+    struct {
+        uint64_t pcid, addr;
+    } desc = {pcid, 0};
+    __asm__ volatile("invpcid %0, %1" ::"m"(desc), "r"(1ul) : "memory");
+}
+
+/* With PCIDs, a flush drops both views' entries (pcid, and pcid | 0x800 for the user
+ * view of page-table isolation); without, every CR3 load flushes the non-global entries. */
 void arch_switch_root(uint64_t root, unsigned pcid, bool flush)
 {
-    uint64_t cr3 = root;
-    if (pcid_on)
-        cr3 |= (pcid & 0xfff) | (flush ? 0 : 1ul << 63);
-    write_cr3(cr3);
+    if (!pcid_on) {
+        write_cr3(root);
+        return;
+    }
+    pcid &= 0x7ff;
+    if (flush) {
+        invpcid_single(pcid);
+        invpcid_single(pcid | 0x800);
+    }
+    write_cr3(root | pcid | 1ul << 63);
 }
 
 void arch_tlb_flush_page(uint64_t va)

@@ -40,13 +40,43 @@ trap_stub_table:
     .set v, v + 1
     .endr
 
-    .section .entry.text, "ax"
-trap_common:
-    /* coming from user mode (CS RPL 3 at 24(%rsp))? then switch to the kernel GS */
-    testb $3, 24(%rsp)
-    jz 1f
-    swapgs
-1:  pushq %rax
+/* Frame offsets (struct trap_frame): 15 registers, then these. */
+#define F_VECTOR (15 * 8)
+#define F_ERROR (16 * 8)
+#define F_RIP (17 * 8)
+#define F_CS (18 * 8)
+#define F_RFLAGS (19 * 8)
+#define F_RSP (20 * 8)
+#define F_SS (21 * 8)
+
+/* Switch CR3 from the user view to the kernel view when isolation is on. Needs the
+ * kernel GS; clobbers only the flags (rax is parked in the per-CPU scratch word). */
+    .macro cr3_to_kernel
+    cmpq $0, %gs:CPU_KPTI
+    je 91f
+    mov %rax, %gs:CPU_SCRATCH
+    mov %cr3, %rax
+    and $~0x1800, %rax
+    or %gs:CPU_CR3_NOFLUSH, %rax
+    mov %rax, %cr3
+    mov %gs:CPU_SCRATCH, %rax
+91:
+    .endm
+
+    .macro cr3_to_user
+    cmpq $0, %gs:CPU_KPTI
+    je 92f
+    mov %rax, %gs:CPU_SCRATCH
+    mov %cr3, %rax
+    or %gs:CPU_USER_CR3_BITS, %rax
+    or %gs:CPU_CR3_NOFLUSH, %rax
+    mov %rax, %cr3
+    mov %gs:CPU_SCRATCH, %rax
+92:
+    .endm
+
+    .macro push_regs
+    pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -61,12 +91,64 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
+    .endm
+
+    .section .entry.text, "ax"
+trap_common:
+    testb $3, 24(%rsp)          /* CS, above vector, error code and RIP */
+    jz 2f
+    /* from user mode: kernel GS, kernel page tables, then move the 7-word frame from the
+     * entry (or IST) stack to the current thread's kernel stack */
+    swapgs
+    cr3_to_kernel
+    mov %rsi, %gs:CPU_SCRATCH
+    mov %rsp, %rsi
+    mov %gs:CPU_KSTACK, %rsp
+    pushq 48(%rsi)
+    pushq 40(%rsi)
+    pushq 32(%rsi)
+    pushq 24(%rsi)
+    pushq 16(%rsi)
+    pushq 8(%rsi)
+    pushq 0(%rsi)
+    mov %gs:CPU_SCRATCH, %rsi
+2:  push_regs
     cld
     mov %rsp, %rdi
-    /* make the backtrace stop at the interrupted frame: rbp chain continues from it */
     call trap_dispatch
+    /* fall through */
+
+/* Return through iretq from the frame at %rsp (any kernel entry). */
     .globl trap_return
 trap_return:
+    testb $3, F_CS(%rsp)
+    jz 3f
+    /* to user mode: copy rip, cs, rflags, rsp, ss to the entry stack (mapped in the user
+     * view), restore the registers, move there, switch CR3 and GS, and iret */
+    mov %gs:CPU_ENTRY_IRET, %rax
+    mov F_RIP(%rsp), %rcx
+    mov %rcx, 0(%rax)
+    mov F_CS(%rsp), %rcx
+    mov %rcx, 8(%rax)
+    mov F_RFLAGS(%rsp), %rcx
+    mov %rcx, 16(%rax)
+    mov F_RSP(%rsp), %rcx
+    mov %rcx, 24(%rax)
+    mov F_SS(%rsp), %rcx
+    mov %rcx, 32(%rax)
+    call pop_regs
+    mov %gs:CPU_ENTRY_IRET, %rsp
+    cr3_to_user
+    swapgs
+    iretq
+3:  call pop_regs
+    add $16, %rsp
+    iretq
+
+/* Restore the 15 registers of the frame just above the return address. */
+pop_regs:
+    popq %rax                    /* our return address, parked in the vector slot */
+    mov %rax, F_VECTOR(%rsp)
     popq %r15
     popq %r14
     popq %r13
@@ -82,8 +164,44 @@ trap_return:
     popq %rcx
     popq %rbx
     popq %rax
-    testb $3, 24(%rsp)
-    jz 2f
+    jmp *(%rsp)                  /* the return address parked in the vector slot */
+
+/* syscall: RCX = user RIP, R11 = user RFLAGS, RSP = user stack; interrupts are masked by
+ * FMASK. Build the same frame a trap makes, on the thread's kernel stack. */
+    .globl syscall_entry
+syscall_entry:
     swapgs
-2:  add $16, %rsp
-    iretq
+    mov %rsp, %gs:CPU_USER_RSP
+    cr3_to_kernel
+    mov %gs:CPU_KSTACK, %rsp
+    pushq $SEL_UDATA
+    pushq %gs:CPU_USER_RSP
+    pushq %r11
+    pushq $SEL_UCODE
+    pushq %rcx
+    pushq $0
+    pushq $VECTOR_SYSCALL
+    push_regs
+    cld
+    mov %rsp, %rdi
+    call syscall_dispatch
+    /* fall through */
+
+/* Return from a syscall frame with sysret, unless the return address is not canonical
+ * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that. */
+    .globl syscall_return
+syscall_return:
+    mov F_RIP(%rsp), %rcx
+    shr $47, %rcx
+    jnz trap_return
+    cmpq $SEL_UCODE, F_CS(%rsp)
+    jne trap_return
+    mov F_RSP(%rsp), %rcx
+    mov %rcx, %gs:CPU_USER_RSP
+    call pop_regs
+    mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
+    mov F_RFLAGS - F_VECTOR(%rsp), %r11
+    mov %gs:CPU_USER_RSP, %rsp
+    cr3_to_user
+    swapgs
+    sysretq

@@ -1,6 +1,7 @@
 /* CPU exceptions: a full report for each, recovery through the exception-fixup table
  * for the few kernel instructions allowed to fault, and panic for everything else. */
 #include "arch/arch.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/ksyms.h"
@@ -141,23 +142,52 @@ static bool trap_try_fixup(struct trap_frame *f)
     return true;
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void trap_kernel_exception(struct trap_frame *f)
 {
-    if (f->vector == 3 && !(f->cs & 3)) {
+    if (f->vector == 3) {
         stats.breakpoints++;
         trap_report(f, "kernel breakpoint, resuming");
         return;
     }
-    if (f->vector < 32 && !(f->cs & 3) && (f->vector == 14 || f->vector == 13) && trap_try_fixup(f))
+    if ((f->vector == 14 || f->vector == 13) && trap_try_fixup(f))
         return;
-    if (f->vector >= 32) {
-        log_warn("trap: unexpected interrupt vector %lu ignored\n", f->vector);
-        return;
-    }
-    trap_report(f, f->cs & 3 ? "in user mode" : "in kernel mode");
+    trap_report(f, "in kernel mode");
     if ((int)f->vector == expected_vector) {
         kprintf("ok %s\n1 passed, 0 failed\n", expected_test);
         arch_exit_emulator(true);
     }
     panic("unrecoverable %s exception", vector_name(f->vector));
+}
+
+/* Every trap and interrupt: timer ticks go to the scheduler, exceptions in user mode to
+ * the process layer (which ends the process), exceptions in the kernel are recovered
+ * through the fixup table or reported and fatal. Before a return to user mode the
+ * scheduler may switch threads. */
+void trap_dispatch(struct trap_frame *f)
+{
+    bool user = f->cs & 3;
+    if (f->vector == APIC_TIMER_VECTOR) {
+        apic_eoi();
+        kernel_timer_tick();
+    } else if (f->vector == APIC_SPURIOUS_VECTOR) {
+        /* no EOI for a spurious interrupt */
+    } else if (f->vector >= 32) {
+        apic_eoi();
+        log_warn("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+    } else if (user) {
+        kernel_user_fault((unsigned)f->vector, f->error, f->vector == 14 ? read_cr2() : 0, f->rip);
+    } else {
+        trap_kernel_exception(f);
+    }
+    if (user)
+        kernel_before_user_return();
+}
+
+void arch_timer_init(unsigned hz, const pt_ops_t *ops)
+{
+    apic_init(ops);
+    uint64_t lapic_hz = apic_timer_calibrate();
+    apic_timer_start(hz);
+    log_info("timer: local APIC %lu kHz (divider 16), TSC %lu MHz, tick %u Hz\n", lapic_hz / 1000,
+             apic_tsc_hz() / 1000000, hz);
 }

@@ -37,3 +37,27 @@ probe_read64:
     ret
     extable 1b, 2b
     .size probe_read64, . - probe_read64
+
+/* kerr_t arch_copy_user(void *dst, const void *src, size_t n): copy between kernel and
+ * user memory (the C caller has checked that the user range lies in the user half). With
+ * SMAP, user pages are reachable only between stac and clac. A fault resumes at the fixup. */
+    .globl arch_copy_user
+    .type arch_copy_user, @function
+arch_copy_user:
+    mov %rdx, %rcx
+    cmpb $0, smap_enabled(%rip)
+    je 1f
+    stac
+1:  rep movsb
+    cmpb $0, smap_enabled(%rip)
+    je 2f
+    clac
+2:  xor %eax, %eax
+    ret
+3:  cmpb $0, smap_enabled(%rip)
+    je 4f
+    clac
+4:  mov $XR_EFAULT, %eax
+    ret
+    extable 1b, 3b
+    .size arch_copy_user, . - arch_copy_user

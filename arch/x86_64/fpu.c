@@ -1,0 +1,75 @@
+/* FPU/SSE/AVX state: saved eagerly at every switch between threads with XSAVE (FXSAVE
+ * where XSAVE is absent) into a page per thread. The kernel itself never touches the
+ * FPU (it is built with -mno-sse), so kernel entries need not save anything. */
+#include "arch/arch.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/log.h"
+#include "kernel/string.h"
+
+#define XCR0_X87 1u
+#define XCR0_SSE 2u
+#define XCR0_AVX 4u
+
+static bool use_xsave;
+static uint64_t xcr0;
+static uint32_t area_size;
+
+static void xsetbv(uint32_t reg, uint64_t v)
+{
+    __asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void arch_fpu_init(void)
+{
+    uint32_t r[4];
+    write_cr0((read_cr0() & ~(1ul << 2)) | (1ul << 1) | (1ul << 5)); /* EM off, MP, NE */
+    use_xsave = arch_cpu_info()->xsave;
+    area_size = 512;
+    if (use_xsave) {
+        write_cr4(read_cr4() | CR4_OSXSAVE);
+        cpuid(0xd, 0, r);
+        xcr0 = r[0] & (XCR0_X87 | XCR0_SSE | XCR0_AVX);
+        xsetbv(0, xcr0);
+        cpuid(0xd, 0, r);
+        area_size = r[1]; /* for the components now enabled */
+    }
+    if (area_size > PAGE_SIZE)
+        panic("fpu: state area of %u bytes does not fit a page", area_size);
+    __asm__ volatile("fninit");
+    log_info("fpu: %s, state %u bytes, xcr0=%lx\n", use_xsave ? "xsave" : "fxsave", area_size,
+             xcr0);
+}
+
+void arch_fpu_area_init(void *area)
+{
+    memset(area, 0, PAGE_SIZE);
+    uint8_t *a = area;
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+    memcpy(a + 0, &fcw, 2);
+    memcpy(a + 24, &mxcsr, 4);
+    if (use_xsave) {
+        uint64_t xstate_bv = XCR0_X87 | XCR0_SSE; /* x87 and SSE from the area, AVX at init */
+        memcpy(a + 512, &xstate_bv, 8);
+    }
+}
+
+void arch_fpu_save(void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)xcr0),
+                         "d"((uint32_t)(xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+}
+
+void arch_fpu_restore(const void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)xcr0),
+                         "d"((uint32_t)(xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}

@@ -1,0 +1,43 @@
+/* Per-CPU data of the x86_64 layer, reached through the GS base in kernel mode. It lives
+ * in .entry.data because the entry code reads it before the kernel's page tables are
+ * back (page-table isolation). */
+#ifndef ARCH_X86_64_PERCPU_H
+#define ARCH_X86_64_PERCPU_H
+
+#include "arch/x86_64/asm.h"
+#include "kernel/types.h"
+
+#define ENTRY_STACK_SIZE 4096
+
+struct cpu_local {
+    uint64_t self;
+    uint64_t kstack;
+    uint64_t user_rsp;
+    uint64_t scratch;
+    uint64_t kpti;
+    uint64_t cr3_noflush;
+    uint64_t user_cr3_bits;
+    uint64_t entry_iret;
+    unsigned id;
+    void *generic; /* the generic kernel's per-CPU data (sched) */
+};
+
+_Static_assert(__builtin_offsetof(struct cpu_local, kstack) == CPU_KSTACK, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_rsp) == CPU_USER_RSP, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, scratch) == CPU_SCRATCH, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, kpti) == CPU_KPTI, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, cr3_noflush) == CPU_CR3_NOFLUSH, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_cr3_bits) == CPU_USER_CR3_BITS, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, entry_iret) == CPU_ENTRY_IRET, "asm.h");
+
+/* This CPU's block (valid in kernel mode, after percpu_init). */
+static inline struct cpu_local *this_cpu(void)
+{
+    struct cpu_local *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+void percpu_init(void);
+
+#endif

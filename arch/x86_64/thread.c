@@ -1,0 +1,114 @@
+/* x86_64 threads: the initial kernel stacks of new threads, the switch between threads
+ * (FPU state, the per-CPU entry stack pointer), and the system-call glue between the
+ * entry code and the generic kernel. */
+#include "arch/arch.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/string.h"
+
+extern void thread_user_start(void), thread_kernel_start(void);
+void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp);
+kerr_t arch_copy_user(void *dst, const void *src, size_t n);
+void syscall_dispatch(struct trap_frame *f);
+
+bool smap_enabled;
+
+/* Lay out the six callee-saved registers and a return address for arch_context_switch. */
+static uint64_t push_switch_frame(uint64_t sp, void (*ret)(void), uint64_t r12, uint64_t r13)
+{
+    uint64_t *s = (uint64_t *)sp;
+    *--s = (uint64_t)ret;
+    *--s = 0;   /* rbp */
+    *--s = 0;   /* rbx */
+    *--s = r12; /* r12 */
+    *--s = r13; /* r13 */
+    *--s = 0;   /* r14 */
+    *--s = 0;   /* r15 */
+    return (uint64_t)s;
+}
+
+static struct trap_frame *user_frame(arch_thread_t *t)
+{
+    return (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
+}
+
+void arch_thread_init_user(arch_thread_t *t, uint64_t kstack_top, void *fpu_page)
+{
+    t->kstack_top = kstack_top;
+    t->fpu = fpu_page;
+    arch_fpu_area_init(fpu_page);
+    struct trap_frame *f = user_frame(t);
+    memset(f, 0, sizeof(*f));
+    f->cs = SEL_UCODE;
+    f->ss = SEL_UDATA;
+    f->rflags = 0x202; /* IF */
+    f->vector = VECTOR_SYSCALL;
+    t->ksp = push_switch_frame((uint64_t)f, thread_user_start, 0, 0);
+}
+
+void arch_thread_init_kernel(arch_thread_t *t, uint64_t kstack_top, void (*fn)(void *), void *arg)
+{
+    t->kstack_top = kstack_top;
+    t->fpu = NULL;
+    t->ksp = push_switch_frame(kstack_top - 16, thread_kernel_start, (uint64_t)fn, (uint64_t)arg);
+}
+
+void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+    struct trap_frame *f = user_frame(t);
+    f->rip = rip;
+    f->rsp = rsp;
+    f->rdi = arg;
+}
+
+void arch_switch(arch_thread_t *from, arch_thread_t *to)
+{
+    if (from->fpu)
+        arch_fpu_save(from->fpu);
+    if (to->fpu)
+        arch_fpu_restore(to->fpu);
+    if (to->fpu)
+        this_cpu()->kstack = to->kstack_top;
+    arch_context_switch(&from->ksp, to->ksp);
+}
+
+void arch_cpu_local_init(bool kpti)
+{
+    percpu_init();
+    struct cpu_local *c = this_cpu();
+    c->kpti = kpti;
+    c->cr3_noflush = arch_pcid_enabled() ? 1ul << 63 : 0;
+    c->user_cr3_bits = 0x1000 | (arch_pcid_enabled() ? 0x800 : 0);
+    smap_enabled = arch_cpu_info()->smap;
+}
+
+static bool user_range_ok(uint64_t addr, size_t n)
+{
+    return addr + n >= addr && addr + n <= 0x0000800000000000ul;
+}
+
+kerr_t arch_copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+    if (!user_range_ok(usrc, n))
+        return XR_EFAULT;
+    return arch_copy_user(dst, (const void *)usrc, n);
+}
+
+kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+    if (!user_range_ok(udst, n))
+        return XR_EFAULT;
+    return arch_copy_user((void *)udst, src, n);
+}
+
+/* Called by syscall_entry with the frame of the calling thread. */
+void syscall_dispatch(struct trap_frame *f)
+{
+    uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+    uint64_t err = XR_ENOSYS, value = 0;
+    syscall_handler(f->rax, args, &err, &value);
+    f->rax = err;
+    f->rdx = value;
+    kernel_before_user_return();
+}

@@ -1,0 +1,112 @@
+/* The system-call ABI: numbers, argument registers, flags and the boot-information page
+ * the kernel gives init. Shared by the kernel and user space; docs/syscalls.md explains it.
+ *
+ * Convention: `syscall` with the number in RAX and up to six arguments in RDI, RSI, RDX,
+ * R10, R8, R9. The kernel returns an error code (XR_OK or XR_E*, include/xr/error.h) in
+ * RAX and a result value in RDX; it preserves every other register except RCX and R11,
+ * which the instruction itself clobbers. Caps are slot numbers (xr_cap_t). */
+#ifndef XR_SYSCALL_H
+#define XR_SYSCALL_H
+
+#include <stdint.h>
+
+#include "xr/cap.h"
+#include "xr/error.h"
+
+enum xr_syscall {
+    XR_SYS_NULL = 0,         /* () -> nothing: the cheapest round trip, for benchmarks */
+    XR_SYS_DEBUG_WRITE,      /* (const char *buf, len) print on the kernel console (len <= 1024) */
+    XR_SYS_EXIT,             /* (code) end the calling process; does not return */
+    XR_SYS_YIELD,            /* () give the CPU to the next thread of the same priority */
+    XR_SYS_SLEEP,            /* (microseconds) block at least that long */
+    XR_SYS_INFO,             /* (what) -> value, what = XR_INFO_* */
+    XR_SYS_CAP_COPY,         /* (src, dst, rights_mask, badge) derived copy in the caller's table */
+    XR_SYS_CAP_MOVE,         /* (src, dst) */
+    XR_SYS_CAP_DELETE,       /* (slot) */
+    XR_SYS_CAP_REVOKE,       /* (slot) delete every cap derived from slot */
+    XR_SYS_CAP_IDENTIFY,     /* (slot) -> type | rights << 8 */
+    XR_SYS_PROCESS_CREATE,   /* (quota_frames, dst) new empty process, charged to the caller */
+    XR_SYS_PROCESS_STATUS,   /* (proc) -> XR_PROC_* | code << 8 */
+    XR_SYS_PROCESS_KILL,     /* (proc) */
+    XR_SYS_PROCESS_GIVE_CAP, /* (proc, src, dst, rights_mask) copy one of the caller's caps into
+                                proc */
+    XR_SYS_MAP_ANON,         /* (proc, va, flags) a new zeroed page at va, charged to proc */
+    XR_SYS_MAP_MEMORY,       /* (proc, mem, offset, va, flags) a page of a memory object */
+    XR_SYS_UNMAP,            /* (proc, va) */
+    XR_SYS_PROTECT,          /* (proc, va, flags) */
+    XR_SYS_MEM_WRITE,        /* (proc, va, const void *buf, len) copy caller bytes into proc */
+    XR_SYS_THREAD_CREATE,    /* (proc, dst) a new thread, stopped */
+    XR_SYS_THREAD_SET_REGS,  /* (thread, rip, rsp, arg) rdi = arg at start */
+    XR_SYS_THREAD_SET_PRIO,  /* (thread, priority 0..255, higher runs first) */
+    XR_SYS_THREAD_SET_AFFINITY, /* (thread, cpu) */
+    XR_SYS_THREAD_START,        /* (thread) */
+    XR_SYS_THREAD_STATUS,       /* (thread) -> XR_THREAD_* */
+    XR_SYS_IOPORT_IN,           /* (ioport, port, width 1|2|4) -> value */
+    XR_SYS_IOPORT_OUT,          /* (ioport, port, width, value) */
+    XR_SYS_THREAD_EXIT, /* () end the calling thread; the last one ends the process (code 0) */
+    XR_SYS_COUNT
+};
+
+/* Mapping flags (XR_SYS_MAP_*, XR_SYS_PROTECT): readable always; write and exec never together. */
+#define XR_MAP_WRITE 1u
+#define XR_MAP_EXEC  2u
+
+/* XR_SYS_INFO */
+enum xr_info {
+    XR_INFO_FRAMES_FREE = 0, /* free physical frames, all pools */
+    XR_INFO_QUOTA_USED,      /* frames charged to the calling process */
+    XR_INFO_QUOTA_LIMIT,
+    XR_INFO_TICKS,   /* timer ticks since boot */
+    XR_INFO_TICK_US, /* microseconds per tick */
+    XR_INFO_CPU,     /* the CPU the caller runs on */
+    XR_INFO_OBJECTS, /* kernel objects alive (processes + threads + others) */
+    XR_INFO_PROCESSES,
+    XR_INFO_THREADS,
+    XR_INFO_COUNT
+};
+
+/* XR_SYS_PROCESS_STATUS: low byte; the exit code or fault vector in bits 8.. */
+#define XR_PROC_RUNNING 1u
+#define XR_PROC_EXITED  2u /* called XR_SYS_EXIT; code in bits 8.. */
+#define XR_PROC_KILLED                                                                             \
+    3u /* a fault with no handler (vector in bits 8..) or XR_SYS_PROCESS_KILL (0xff) */
+
+/* XR_SYS_THREAD_STATUS */
+#define XR_THREAD_STOPPED  1u
+#define XR_THREAD_RUNNABLE 2u
+#define XR_THREAD_BLOCKED  3u
+#define XR_THREAD_DEAD     4u
+
+/* The slots init starts with. */
+#define XR_SLOT_NULL         0 /* always empty */
+#define XR_SLOT_SELF         1 /* init's own process (all rights) */
+#define XR_SLOT_SELF_THREAD  2
+#define XR_SLOT_IOPORTS      3   /* every I/O port */
+#define XR_SLOT_FIRST_MODULE 16  /* boot module i is at slot 16 + i (read/exec memory) */
+#define XR_SLOTS             256 /* slots in every process's table */
+
+/* The boot-information page the kernel maps read-only into init at XR_BOOTINFO_VA; its
+ * address also arrives in RDI at init's entry. */
+#define XR_BOOTINFO_VA          0x0000000000200000ul
+#define XR_BOOTINFO_MAX_MODULES 16
+typedef struct xr_bootinfo {
+    uint64_t magic; /* XR_BOOTINFO_MAGIC */
+    char cmdline[256];
+    uint32_t module_count;
+    uint32_t reserved;
+    struct {
+        char name[32];
+        uint64_t size; /* bytes */
+        xr_cap_t cap;  /* memory cap of the module */
+        uint32_t reserved;
+    } modules[XR_BOOTINFO_MAX_MODULES];
+    uint64_t quota_frames; /* init's quota */
+} xr_bootinfo_t;
+#define XR_BOOTINFO_MAGIC 0x6f666e69746f6f62ul /* "bootinfo" */
+_Static_assert(sizeof(xr_bootinfo_t) <= 4096, "the boot information fits one page");
+
+/* Where a user program's initial stack ends (it grows down from here). */
+#define XR_USER_STACK_TOP   0x00007ffffff00000ul
+#define XR_USER_STACK_PAGES 16
+
+#endif

@@ -1,0 +1,35 @@
+/* Kernel objects reached through capabilities: a common header with the type and a
+ * reference count (one per capability that names the object, plus internal holders). */
+#ifndef KERNEL_OBJECT_H
+#define KERNEL_OBJECT_H
+
+#include "kernel/types.h"
+#include "xr/cap.h"
+
+typedef struct kobj {
+    uint8_t type;   /* enum xr_obj_type */
+    bool is_static; /* boot-time objects (modules, I/O ports): never freed */
+    uint32_t refs;
+} kobj_t;
+
+/* Take and drop a reference; the last drop destroys the object (kobj_destroy). */
+void kobj_ref(kobj_t *o);
+void kobj_unref(kobj_t *o);
+/* Objects alive, by type, for XR_SYS_INFO and leak tests. */
+uint64_t kobj_alive(unsigned type);
+void kobj_count_new(unsigned type);
+void kobj_count_gone(unsigned type);
+
+/* A memory object: physical frames that can be mapped (boot modules for now). */
+typedef struct memobj {
+    kobj_t obj;
+    uint64_t phys, pages;
+} memobj_t;
+
+/* A range of I/O ports. */
+typedef struct ioport {
+    kobj_t obj;
+    uint16_t first, last;
+} ioport_t;
+
+#endif

@@ -1,0 +1,35 @@
+/* System-call plumbing shared by the kernel/sys_*.c files: the handler signature, cap
+ * look-ups in the caller's table, and the handlers themselves. */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include "kernel/process.h"
+#include "xr/syscall.h"
+
+/* A handler checks everything before it changes anything (decode, then invoke); it
+ * returns XR_OK or an error, and may set *value. */
+typedef kerr_t (*sys_handler_t)(const uint64_t a[6], uint64_t *value);
+
+/* The object of a cap in the caller's table, of type and with at least rights; NULL
+ * with *err set (XR_ERANGE, XR_EBADCAP, XR_EPERM) otherwise. */
+void *sys_lookup(uint64_t slot, unsigned type, unsigned rights, kerr_t *err);
+/* XR_OK if slot is a valid, empty slot of the caller's table. */
+kerr_t sys_slot_free(uint64_t slot);
+
+kerr_t sys_process_create(const uint64_t a[6], uint64_t *value);
+kerr_t sys_process_status(const uint64_t a[6], uint64_t *value);
+kerr_t sys_process_kill(const uint64_t a[6], uint64_t *value);
+kerr_t sys_process_give_cap(const uint64_t a[6], uint64_t *value);
+kerr_t sys_map_anon(const uint64_t a[6], uint64_t *value);
+kerr_t sys_map_memory(const uint64_t a[6], uint64_t *value);
+kerr_t sys_unmap(const uint64_t a[6], uint64_t *value);
+kerr_t sys_protect(const uint64_t a[6], uint64_t *value);
+kerr_t sys_mem_write(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_create(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_set_regs(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_set_prio(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_set_affinity(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_start(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_status(const uint64_t a[6], uint64_t *value);
+
+#endif

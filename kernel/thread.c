@@ -1,0 +1,100 @@
+/* Thread objects: creation (stack, FPU page, charged to the process), start, kill and
+ * reaping. The thread object lives while caps or its process refer to it. */
+#include "kernel/log.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sched/sched.h"
+
+static kcache_t thread_cache;
+
+thread_t *thread_create(process_t *p)
+{
+    if (!thread_cache.slab.name &&
+        mm_cache_create(&thread_cache, "kernel.thread", sizeof(thread_t)))
+        return NULL;
+    if (mm_quota_charge(&p->quota, THREAD_CHARGE))
+        return NULL;
+    thread_t *t = mm_cache_alloc(&thread_cache);
+    uint64_t stack = mm_kstack_alloc();
+    uint64_t fpu = mm_frame_alloc(MM_POOL_KERNEL, 0);
+    if (!t || !stack || !fpu) {
+        if (t)
+            mm_cache_free(&thread_cache, t);
+        mm_kstack_free(stack);
+        if (fpu)
+            mm_frame_free(MM_POOL_KERNEL, fpu, 0);
+        mm_quota_uncharge(&p->quota, THREAD_CHARGE);
+        return NULL;
+    }
+    memset(t, 0, sizeof(*t));
+    t->obj.type = XR_OBJ_THREAD;
+    t->obj.refs = 1; /* the process's */
+    t->proc = p;
+    kobj_ref(&p->obj); /* a thread keeps its process object (and quota) alive */
+    t->state = TS_STOPPED;
+    t->prio = 100;
+    arch_thread_init_user(&t->arch, stack, arch_phys_to_virt(fpu));
+    t->p_next = p->threads;
+    p->threads = t;
+    kobj_count_new(XR_OBJ_THREAD);
+    return t;
+}
+
+kerr_t thread_start(thread_t *t)
+{
+    if (t->state != TS_STOPPED)
+        return XR_EBUSY;
+    t->state = TS_RUNNABLE;
+    sched_enqueue(t);
+    return XR_OK;
+}
+
+void thread_kill(thread_t *t)
+{
+    if (t->state == TS_DEAD)
+        return;
+    sched_dequeue(t);
+    bool running = t == thread_current();
+    t->state = TS_DEAD;
+    if (!running)
+        thread_reap(t); /* the running one is reaped after the switch away from it */
+}
+
+/* Unlink t from its process and drop the process's reference. */
+static void thread_detach(thread_t *t)
+{
+    process_t *p = t->proc;
+    if (!p)
+        return;
+    for (thread_t **pp = &p->threads; *pp; pp = &(*pp)->p_next) {
+        if (*pp == t) {
+            *pp = t->p_next;
+            break;
+        }
+    }
+    t->proc = NULL;
+    mm_quota_uncharge(&p->quota, THREAD_CHARGE);
+    kobj_unref(&p->obj);
+    kobj_unref(&t->obj);
+}
+
+void thread_reap(thread_t *t)
+{
+    if (t->reaped)
+        return;
+    t->reaped = true;
+    mm_kstack_free(t->arch.kstack_top);
+    mm_frame_free(MM_POOL_KERNEL, arch_virt_to_phys(t->arch.fpu), 0);
+    thread_detach(t);
+}
+
+void thread_destroy(thread_t *t)
+{
+    kassert(t->state == TS_DEAD || t->state == TS_STOPPED);
+    if (t->state != TS_DEAD) {
+        t->state = TS_DEAD;
+        thread_reap(t);
+    }
+    kobj_count_gone(XR_OBJ_THREAD);
+    mm_cache_free(&thread_cache, t);
+}

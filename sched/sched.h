@@ -1,0 +1,37 @@
+/* The scheduler: per-CPU run queues of 256 priorities with a bitmap for O(1) choice,
+ * round-robin time slices inside a priority, timed sleep, and an idle thread per CPU
+ * that halts. Locks: none yet; the kernel runs with interrupts off on one core, so every
+ * call below happens with interrupts disabled. */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include "kernel/thread.h"
+
+#define SCHED_PRIORITIES  256
+#define SCHED_SLICE_TICKS 5   /* time slice, in timer ticks */
+#define SCHED_HZ          100 /* timer ticks per second */
+
+/* Set up this CPU's run queue and idle thread. */
+void sched_init(void);
+/* Put a runnable thread at the tail of its priority's queue. */
+void sched_enqueue(thread_t *t);
+/* Take a thread off whatever queue (run queue or sleep list) it is on. */
+void sched_dequeue(thread_t *t);
+/* Run the highest-priority runnable thread (the current one too, if it is still
+ * runnable and nothing better waits); returns when the caller runs again. */
+void sched_schedule(void);
+/* Give the CPU to the next thread of the same or higher priority. */
+void sched_yield(void);
+/* Block the current thread until the tick count reaches tick. */
+void sched_sleep_until(uint64_t tick);
+/* Timer interrupt: count a tick, wake sleepers, end time slices. */
+void sched_tick(void);
+/* True when the running thread should give way before returning to user mode. */
+bool sched_should_switch(void);
+/* Switch from the boot context to the first thread; never returns. */
+_Noreturn void sched_start(void);
+uint64_t sched_ticks(void);
+/* Threads on this CPU's run queues, the idle thread excluded (for the tests). */
+unsigned sched_runnable(void);
+
+#endif

@@ -1,0 +1,162 @@
+/* The child program of init's tests: its argument picks one thing to do, most of them
+ * things a process must not be able to do, each of which must end only this process. */
+#include "xr.h"
+
+enum child_mode {
+    CHILD_READ_KERNEL = 1,
+    CHILD_WRITE_KERNEL,
+    CHILD_EXEC_STACK,
+    CHILD_PRIVILEGED,
+    CHILD_DIVIDE,
+    CHILD_INVALID_OPCODE,
+    CHILD_NULL,
+    CHILD_WRITE_TEXT,
+    CHILD_EXIT_42,
+    CHILD_SPIN,
+    CHILD_PORT_IO,
+    CHILD_NONCANONICAL,
+    CHILD_FUZZ, /* arg bits 8..: the seed */
+};
+
+#define FUZZ_CALLS 10000
+
+static uint64_t rng;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* An argument worth trying: slots, small numbers, user and kernel addresses, extremes. */
+static uint64_t fuzz_arg(void)
+{
+    static const uint64_t special[] = {
+        0,
+        1,
+        2,
+        5,
+        6,
+        7,
+        255,
+        256,
+        4096,
+        0x400000,
+        0x70000000,
+        0x7ffffffff000ul,
+        0x800000000000ul,
+        0xffff800000000000ul,
+        0xffffffff80100000ul,
+        ~0ul,
+        1ul << 63,
+    };
+    uint64_t r = next_random();
+    switch (r % 4) {
+    case 0:
+        return special[(r >> 8) % (sizeof(special) / sizeof(special[0]))];
+    case 1:
+        return (r >> 8) % 300;
+    case 2:
+        return 0x400000 + ((r >> 8) % 64) * 4096;
+    default:
+        return next_random();
+    }
+}
+
+/* Random calls, except the ones that would end or stall this process on purpose. */
+static int child_fuzz(void)
+{
+    int done = 0;
+    while (done < FUZZ_CALLS) {
+        uint64_t nr = next_random() % (XR_SYS_COUNT + 4);
+        if (nr == XR_SYS_EXIT || nr == XR_SYS_THREAD_EXIT || nr == XR_SYS_SLEEP)
+            continue;
+        uint64_t a[6];
+        for (int i = 0; i < 6; i++)
+            a[i] = fuzz_arg();
+        if (nr == XR_SYS_DEBUG_WRITE)
+            a[0] |= 0xffff800000000000ul; /* only pointers the kernel must refuse */
+        if (nr == XR_SYS_IOPORT_OUT || nr == XR_SYS_IOPORT_IN)
+            a[1] = 0x80; /* should a port cap ever be found: the harmless POST port */
+        xr_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        done++;
+    }
+    return done;
+}
+
+static volatile uint64_t sink;
+
+/* Through a volatile pointer, so the compiler neither folds nor complains about the address. */
+static uint64_t peek(uint64_t addr)
+{
+    volatile uint64_t *volatile p = (volatile uint64_t *)addr;
+    return *p;
+}
+
+static void poke(uint64_t addr, uint8_t v)
+{
+    volatile uint8_t *volatile p = (volatile uint8_t *)addr;
+    *p = v;
+}
+
+static int child_fault(uint64_t mode)
+{
+    static const uint8_t ret_insn[] = {0xc3};
+    uint8_t stack_code[16];
+    switch (mode) {
+    case CHILD_READ_KERNEL:
+        sink = peek(0xffffffff80100000ul);
+        break;
+    case CHILD_WRITE_KERNEL:
+        poke(0xffff800000200000ul, 1);
+        break;
+    case CHILD_EXEC_STACK:
+        memcpy(stack_code, ret_insn, 1);
+        ((void (*)(void))(uintptr_t)stack_code)();
+        break;
+    case CHILD_PRIVILEGED:
+        __asm__ volatile("hlt");
+        break;
+    case CHILD_DIVIDE: {
+        volatile int zero = 0;
+        sink = 100 / zero;
+        break;
+    }
+    case CHILD_INVALID_OPCODE:
+        __asm__ volatile("ud2");
+        break;
+    case CHILD_NULL:
+        sink = peek(8);
+        break;
+    case CHILD_WRITE_TEXT:
+        poke((uint64_t)(uintptr_t)child_fault, 0x90);
+        break;
+    case CHILD_PORT_IO:
+        __asm__ volatile("outb %%al, $0x80" ::"a"(0));
+        break;
+    case CHILD_NONCANONICAL:
+        sink = peek(0x8000000000000000ul);
+        break;
+    default:
+        return 1;
+    }
+    return 0; /* not reached when the kernel does its job */
+}
+
+int main(uint64_t mode)
+{
+    if (mode == CHILD_EXIT_42)
+        return 42;
+    if ((mode & 0xff) == CHILD_FUZZ) {
+        rng = (mode >> 8) | 1;
+        return child_fuzz();
+    }
+    if (mode == CHILD_SPIN)
+        for (;;)
+            sink++;
+    child_fault(mode);
+    printf("child: mode %lu was not stopped!\n", mode);
+    return 99;
+}

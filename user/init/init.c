@@ -1,0 +1,115 @@
+/* init: the first user process. It reads the boot information, maps the boot modules it
+ * needs, and either runs the user tests (test=user) or starts the system's programs
+ * (for now the "hello" module) and then waits. */
+#include "utest.h"
+
+#define MODULE_MAP_BASE 0x0000000100000000ul /* modules are mapped here, 1 GiB apart */
+
+const xr_bootinfo_t *ut_bootinfo;
+static int ut_passed, ut_failed;
+static char ut_reason[160];
+static bool ut_failed_now;
+
+void ut_fail(const char *file, int line, const char *what, long a, long b)
+{
+    if (ut_failed_now)
+        return;
+    ut_failed_now = true;
+    if (a || b)
+        snprintf(ut_reason, sizeof(ut_reason), "%s:%d: %s (%ld != %ld)", file, line, what, a, b);
+    else
+        snprintf(ut_reason, sizeof(ut_reason), "%s:%d: %s", file, line, what);
+}
+
+void ut_run(const char *name, ut_fn_t fn)
+{
+    ut_failed_now = false;
+    fn();
+    if (ut_failed_now) {
+        printf("not ok %s %s\n", name, ut_reason);
+        ut_failed++;
+    } else {
+        printf("ok %s\n", name);
+        ut_passed++;
+    }
+}
+
+int ut_summary(void)
+{
+    printf("%d passed, %d failed\n", ut_passed, ut_failed);
+    return ut_failed;
+}
+
+const void *ut_module(const char *name, size_t *size)
+{
+    const xr_bootinfo_t *bi = ut_bootinfo;
+    for (uint32_t i = 0; i < bi->module_count; i++) {
+        if (strcmp(bi->modules[i].name, name) != 0)
+            continue;
+        uint64_t base = MODULE_MAP_BASE + ((uint64_t)i << 30);
+        for (uint64_t off = 0; off < bi->modules[i].size; off += 4096) {
+            long err = xr_map_memory(XR_SLOT_SELF, bi->modules[i].cap, off, base + off, 0);
+            if (err && err != XR_EEXIST)
+                return NULL;
+        }
+        *size = bi->modules[i].size;
+        return (const void *)base;
+    }
+    return NULL;
+}
+
+static bool has_word(const char *line, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = line; *p; p++)
+        if ((p == line || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
+static int run_user_tests(void)
+{
+    printf("init: running the user tests\n");
+    tests_sched();
+    tests_caps();
+    tests_isolation();
+    tests_robustness();
+    return ut_summary() ? 1 : 0;
+}
+
+/* The normal boot: start "hello" and report how it ended, then stay alive. */
+static _Noreturn void run_system(void)
+{
+    size_t size;
+    const void *hello = ut_module("hello", &size);
+    if (!hello) {
+        printf("init: no \"hello\" module\n");
+    } else {
+        long err = xr_spawn_elf(hello, size, 256, 0, 100, UT_SLOT_PROC, UT_SLOT_THREAD);
+        uint64_t st = 0;
+        for (int i = 0; !err && i < 500; i++) {
+            xr_process_status(UT_SLOT_PROC, &st);
+            if (xr_status_state(st) != XR_PROC_RUNNING)
+                break;
+            xr_sleep_us(10000);
+        }
+        printf("init: hello %s (status %lx)\n", err ? xr_strerror(err) : "ended", st);
+    }
+    printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
+    for (;;)
+        xr_sleep_us(1000000000);
+}
+
+int main(uint64_t arg)
+{
+    ut_bootinfo = (const xr_bootinfo_t *)arg;
+    if (ut_bootinfo->magic != XR_BOOTINFO_MAGIC) {
+        printf("init: bad boot information\n");
+        return 2;
+    }
+    printf("init: started, %u modules, quota %lu frames, command line \"%s\"\n",
+           ut_bootinfo->module_count, ut_bootinfo->quota_frames, ut_bootinfo->cmdline);
+    if (has_word(ut_bootinfo->cmdline, "test=user"))
+        return run_user_tests();
+    run_system();
+}

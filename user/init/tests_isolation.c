@@ -1,0 +1,136 @@
+/* User tests of isolation: each forbidden act in a child process ends that process with
+ * the right fault, and only it; init, the kernel and the frame count carry on. */
+#include "utest.h"
+
+#define CHILD_QUOTA 128
+
+enum { /* the modes of user/child/child.c */
+       CHILD_READ_KERNEL = 1,
+       CHILD_WRITE_KERNEL,
+       CHILD_EXEC_STACK,
+       CHILD_PRIVILEGED,
+       CHILD_DIVIDE,
+       CHILD_INVALID_OPCODE,
+       CHILD_NULL,
+       CHILD_WRITE_TEXT,
+       CHILD_EXIT_42,
+       CHILD_SPIN,
+       CHILD_PORT_IO,
+       CHILD_NONCANONICAL,
+};
+
+static uint64_t frames_before;
+
+/* Run the child in mode and expect it killed by vector. */
+#define EXPECT_KILLED(mode, vector)                                                                \
+    do {                                                                                           \
+        uint64_t st_ = ut_child(mode, CHILD_QUOTA, 2000);                                          \
+        UT_EQ(xr_status_state(st_), XR_PROC_KILLED);                                               \
+        UT_EQ(xr_status_code(st_), vector);                                                        \
+    } while (0)
+
+static void read_kernel(void)
+{
+    EXPECT_KILLED(CHILD_READ_KERNEL, 14);
+}
+static void write_kernel(void)
+{
+    EXPECT_KILLED(CHILD_WRITE_KERNEL, 14);
+}
+static void exec_data(void)
+{
+    EXPECT_KILLED(CHILD_EXEC_STACK, 14);
+}
+static void privileged_insn(void)
+{
+    EXPECT_KILLED(CHILD_PRIVILEGED, 13);
+}
+static void port_io_without_cap(void)
+{
+    EXPECT_KILLED(CHILD_PORT_IO, 13);
+}
+static void divide_error(void)
+{
+    EXPECT_KILLED(CHILD_DIVIDE, 0);
+}
+static void invalid_opcode(void)
+{
+    EXPECT_KILLED(CHILD_INVALID_OPCODE, 6);
+}
+static void null_pointer(void)
+{
+    EXPECT_KILLED(CHILD_NULL, 14);
+}
+static void write_own_text(void)
+{
+    EXPECT_KILLED(CHILD_WRITE_TEXT, 14);
+}
+static void noncanonical(void)
+{
+    EXPECT_KILLED(CHILD_NONCANONICAL, 13);
+}
+
+static void exit_code(void)
+{
+    uint64_t st = ut_child(CHILD_EXIT_42, CHILD_QUOTA, 2000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(xr_status_code(st), 42);
+}
+
+/* A process that never stops is stopped by a kill from its creator. */
+static void kill_spinning(void)
+{
+    uint64_t st = ut_child(CHILD_SPIN, CHILD_QUOTA, 100);
+    UT_EQ(st, 0); /* ut_child timed out and killed it */
+    UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
+}
+
+/* Everything the children had, frames and kernel objects, came back. */
+static void nothing_leaked(void)
+{
+    UT_EQ(xr_info(XR_INFO_FRAMES_FREE), frames_before);
+    UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
+    UT_EQ(xr_info(XR_INFO_THREADS), 1);
+}
+
+static void quota_enforced(void)
+{
+    uint64_t used = xr_info(XR_INFO_QUOTA_USED);
+    UT_EQ(xr_process_create(xr_info(XR_INFO_QUOTA_LIMIT) + 1, UT_SLOT_PROC), XR_ENOMEM);
+    UT_EQ(xr_process_create(3, UT_SLOT_PROC), XR_EINVAL);
+    UT_EQ(xr_process_create(16, UT_SLOT_PROC), XR_OK);
+    UT_EQ(xr_info(XR_INFO_QUOTA_USED), used + 16);
+    long err = XR_OK;
+    int mapped = 0;
+    for (int i = 0; i < 64 && !err; i++) {
+        err = xr_map_anon(UT_SLOT_PROC, 0x400000 + (uint64_t)i * 4096, XR_MAP_WRITE);
+        mapped += !err;
+    }
+    UT_EQ(err, XR_ENOMEM);
+    UT_ASSERT(mapped > 0 && mapped < 16);
+    UT_EQ(xr_thread_create(UT_SLOT_PROC, UT_SLOT_THREAD), XR_ENOMEM); /* no room for a thread */
+    UT_EQ(xr_process_kill(UT_SLOT_PROC), XR_OK);
+    UT_EQ(xr_cap_delete(UT_SLOT_PROC), XR_OK);
+    UT_EQ(xr_info(XR_INFO_QUOTA_USED), used);
+}
+
+void tests_isolation(void)
+{
+    size_t size;
+    ut_module("child", &size); /* map it now: its page tables stay */
+    frames_before = xr_info(XR_INFO_FRAMES_FREE);
+    ut_run("user/isolation_read_kernel_memory", read_kernel);
+    ut_run("user/isolation_write_kernel_memory", write_kernel);
+    ut_run("user/isolation_execute_data_page", exec_data);
+    ut_run("user/isolation_privileged_instruction", privileged_insn);
+    ut_run("user/isolation_port_io_without_cap", port_io_without_cap);
+    ut_run("user/isolation_divide_error", divide_error);
+    ut_run("user/isolation_invalid_opcode", invalid_opcode);
+    ut_run("user/isolation_null_pointer", null_pointer);
+    ut_run("user/isolation_write_own_text", write_own_text);
+    ut_run("user/isolation_noncanonical_address", noncanonical);
+    ut_run("user/process_exit_code", exit_code);
+    ut_run("user/process_kill", kill_spinning);
+    ut_run("user/quota_enforced", quota_enforced);
+    ut_run("user/children_leak_nothing", nothing_leaked);
+}
