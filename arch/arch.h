@@ -135,6 +135,17 @@ void arch_thread_init_kernel(arch_thread_t *t, uint64_t kstack_top, void (*fn)(v
 void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Save from's FPU state, load to's, make to's stack the one kernel entries use, switch. */
 void arch_switch(arch_thread_t *from, arch_thread_t *to);
+/* A user thread's saved message registers (docs/ipc.md): ARCH_REG_RESULT (the error),
+ * ARCH_REG_BADGE, ARCH_REG_TAG, then ARCH_REG_W0 + i for words 0..3. */
+enum { ARCH_REG_RESULT, ARCH_REG_BADGE, ARCH_REG_TAG, ARCH_REG_W0 };
+uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r);
+void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v);
+/* Mark a thread whose user frame holds its complete state (blocked in a system call
+ * whose results are in the frame) so that switching to it returns straight to user. */
+void arch_thread_park(arch_thread_t *t);
+/* The fastpath's switch: FPU state and the kernel stack entries use; no stack switch
+ * (the caller returns to user through to's frame, see arch_syscall_frame). */
+void arch_switch_fast(arch_thread_t *from, arch_thread_t *to);
 void arch_fpu_init(void);
 void arch_fpu_area_init(void *area);
 void arch_fpu_save(void *area);
@@ -156,6 +167,12 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
 void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_t *value);
+/* syscall_handler's *err when the handler has written every result register itself. */
+#define SYSCALL_RESULTS_SET (~0ul)
+/* The IPC fastpath (ipc/fastpath.c): handles nr for the current thread and returns the
+ * thread to return to user as, or NULL to take the slowpath. */
+arch_thread_t *ipc_fastpath(uint64_t nr, const uint64_t args[6]);
+extern bool ipc_fastpath_enabled;
 void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
 void kernel_timer_tick(void);
 void kernel_before_user_return(void);

@@ -11,7 +11,7 @@
 #define INIT_PRIORITY 200
 
 static memobj_t module_objs[XR_BOOTINFO_MAX_MODULES];
-static ioport_t all_ports = {{XR_OBJ_IOPORT, true, 0}, 0, 0xffff};
+static ioport_t all_ports = {{.type = XR_OBJ_IOPORT, .is_static = true}, 0, 0xffff};
 static process_t *init_process;
 
 static const mb2_module_t *find_module(const char *name)
@@ -54,7 +54,7 @@ static kerr_t give_caps(process_t *p, thread_t *t, xr_bootinfo_t *bi)
     for (unsigned i = 0; !err && i < kboot.module_count && i < XR_BOOTINFO_MAX_MODULES; i++) {
         const mb2_module_t *m = &kboot.modules[i];
         memobj_t *mo = &module_objs[i];
-        mo->obj = (kobj_t){XR_OBJ_MEMORY, true, 0};
+        mo->obj = (kobj_t){.type = XR_OBJ_MEMORY, .is_static = true};
         mo->phys = m->start;
         mo->pages = ALIGN_UP((uint64_t)m->end - m->start, PAGE_SIZE) / PAGE_SIZE;
         err = cap_insert(&p->caps, XR_SLOT_FIRST_MODULE + i, XR_OBJ_MEMORY,

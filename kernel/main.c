@@ -8,6 +8,7 @@
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "mm/mm.h"
+#include "ipc/ipc.h"
 #include "sched/sched.h"
 
 void process_init(void);
@@ -150,6 +151,7 @@ void kmain(uint32_t mb_phys)
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
     process_init();
+    ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
 

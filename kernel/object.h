@@ -10,6 +10,7 @@ typedef struct kobj {
     uint8_t type;   /* enum xr_obj_type */
     bool is_static; /* boot-time objects (modules, I/O ports): never freed */
     uint32_t refs;
+    struct process *owner; /* whose quota pays for it (held referenced), or NULL */
 } kobj_t;
 
 /* Take and drop a reference; the last drop destroys the object (kobj_destroy). */
@@ -19,6 +20,14 @@ void kobj_unref(kobj_t *o);
 uint64_t kobj_alive(unsigned type);
 void kobj_count_new(unsigned type);
 void kobj_count_gone(unsigned type);
+
+struct kcache;
+struct process;
+/* A zeroed object of a cache, with its header set (refs 0), charged one frame to owner's
+ * quota and holding a reference on owner; NULL when out of quota or memory. */
+void *kobj_alloc(struct kcache *cache, unsigned type, struct process *owner);
+/* Undo kobj_alloc: uncharge, drop the owner, free. */
+void kobj_free(struct kcache *cache, kobj_t *o);
 
 /* A memory object: physical frames that can be mapped (boot modules for now). */
 typedef struct memobj {

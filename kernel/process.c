@@ -1,6 +1,7 @@
 /* Process objects: creation with a quota carved from the parent's, termination (threads
  * killed, caps deleted, address space destroyed, quota refunded), destruction. */
 #include "kernel/process.h"
+#include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "sched/sched.h"
@@ -139,6 +140,8 @@ static const char *const fault_names[32] = {
 void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
 {
     process_t *p = process_current();
+    if (ipc_send_fault(vector, error, addr, rip))
+        return; /* the handler has replied "resume" by the time this returns */
     const char *name = vector < 32 && fault_names[vector] ? fault_names[vector] : "exception";
     log_warn("fault: process %s killed: %s (vector %u, error %lx) at rip %lx", p->name, name,
              vector, error, rip);

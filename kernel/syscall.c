@@ -2,6 +2,7 @@
  * capability operations and port I/O. The process and memory calls are in sys_process.c. */
 #include "kernel/syscall.h"
 #include "drivers/console.h"
+#include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "sched/sched.h"
 
@@ -224,6 +225,21 @@ static const sys_handler_t handlers[XR_SYS_COUNT] = {
     [XR_SYS_IOPORT_IN] = sys_ioport_in,
     [XR_SYS_IOPORT_OUT] = sys_ioport_out,
     [XR_SYS_THREAD_EXIT] = sys_thread_exit,
+    [XR_SYS_SEND] = sys_send,
+    [XR_SYS_NBSEND] = sys_nbsend,
+    [XR_SYS_RECV] = sys_recv,
+    [XR_SYS_POLL] = sys_poll,
+    [XR_SYS_CALL] = sys_call,
+    [XR_SYS_REPLY] = sys_reply,
+    [XR_SYS_REPLY_RECV] = sys_reply_recv,
+    [XR_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+    [XR_SYS_NOTIFY_CREATE] = sys_notify_create,
+    [XR_SYS_SIGNAL] = sys_signal,
+    [XR_SYS_WAIT] = sys_wait,
+    [XR_SYS_NOTIFY_POLL] = sys_notify_poll,
+    [XR_SYS_NOTIFY_BIND] = sys_notify_bind,
+    [XR_SYS_THREAD_SET_IPCBUF] = sys_thread_set_ipcbuf,
+    [XR_SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
 };
 
 void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_t *value)
@@ -232,8 +248,8 @@ void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_
         *err = XR_ENOSYS;
         return;
     }
-    *err = handlers[nr](args, value);
-    if (*err)
+    *err = (uint64_t)(int64_t)handlers[nr](args, value); /* -1 stays SYSCALL_RESULTS_SET */
+    if (*err && *err != SYSCALL_RESULTS_SET)
         log_debug("syscall %lu from %s: error %lu\n", nr, process_current()->name, *err);
 }
 

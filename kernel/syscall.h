@@ -31,5 +31,21 @@ kerr_t sys_thread_set_prio(const uint64_t a[6], uint64_t *value);
 kerr_t sys_thread_set_affinity(const uint64_t a[6], uint64_t *value);
 kerr_t sys_thread_start(const uint64_t a[6], uint64_t *value);
 kerr_t sys_thread_status(const uint64_t a[6], uint64_t *value);
+/* ipc/sys_ipc.c: these set the result registers themselves (SYSCALL_RESULTS_SET). */
+kerr_t sys_send(const uint64_t a[6], uint64_t *value);
+kerr_t sys_nbsend(const uint64_t a[6], uint64_t *value);
+kerr_t sys_recv(const uint64_t a[6], uint64_t *value);
+kerr_t sys_poll(const uint64_t a[6], uint64_t *value);
+kerr_t sys_call(const uint64_t a[6], uint64_t *value);
+kerr_t sys_reply(const uint64_t a[6], uint64_t *value);
+kerr_t sys_reply_recv(const uint64_t a[6], uint64_t *value);
+kerr_t sys_endpoint_create(const uint64_t a[6], uint64_t *value);
+kerr_t sys_notify_create(const uint64_t a[6], uint64_t *value);
+kerr_t sys_signal(const uint64_t a[6], uint64_t *value);
+kerr_t sys_wait(const uint64_t a[6], uint64_t *value);
+kerr_t sys_notify_poll(const uint64_t a[6], uint64_t *value);
+kerr_t sys_notify_bind(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_set_ipcbuf(const uint64_t a[6], uint64_t *value);
+kerr_t sys_thread_set_fault(const uint64_t a[6], uint64_t *value);
 
 #endif

@@ -1,5 +1,6 @@
 /* Thread objects: creation (stack, FPU page, charged to the process), start, kill and
  * reaping. The thread object lives while caps or its process refer to it. */
+#include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
@@ -54,6 +55,7 @@ void thread_kill(thread_t *t)
     if (t->state == TS_DEAD)
         return;
     sched_dequeue(t);
+    ipc_cancel(t);
     bool running = t == thread_current();
     t->state = TS_DEAD;
     if (!running)
@@ -83,6 +85,9 @@ void thread_reap(thread_t *t)
     if (t->reaped)
         return;
     t->reaped = true;
+    if (t->fault_ep)
+        kobj_unref(&t->fault_ep->obj);
+    t->fault_ep = NULL;
     mm_kstack_free(t->arch.kstack_top);
     mm_frame_free(MM_POOL_KERNEL, arch_virt_to_phys(t->arch.fpu), 0);
     thread_detach(t);

@@ -91,8 +91,35 @@ void sched_dequeue(thread_t *t)
 {
     if (t->state == TS_RUNNABLE && on_queue(t))
         runq_remove(t);
-    else if (t->state == TS_BLOCKED)
+    else if (t->state == TS_BLOCKED && t->wait == WAIT_SLEEP)
         sleep_remove(t);
+}
+
+void sched_block(unsigned wait)
+{
+    thread_t *t = rq()->current;
+    t->state = TS_BLOCKED;
+    t->wait = (uint8_t)wait;
+    sched_schedule();
+}
+
+void sched_wake(thread_t *t)
+{
+    t->state = TS_RUNNABLE;
+    t->wait = WAIT_NONE;
+    t->blocked_on = NULL;
+    sched_enqueue(t);
+}
+
+void sched_switch_fast(thread_t *next)
+{
+    struct runqueue *q = rq();
+    thread_t *prev = q->current;
+    q->current = next;
+    q->need_switch = false;
+    next->slice = SCHED_SLICE_TICKS;
+    mm_as_switch(next->proc->as);
+    arch_switch_fast(&prev->arch, &next->arch);
 }
 
 /* The highest non-empty priority, or -1. */
@@ -103,6 +130,8 @@ static int highest(const struct runqueue *q)
             return w * 64 + 63 - __builtin_clzl(q->bitmap[w]);
     return -1;
 }
+
+int sched_best_prio(void) { return highest(rq()); }
 
 static void reap_dead(struct runqueue *q)
 {
@@ -164,6 +193,7 @@ void sched_sleep_until(uint64_t tick)
     if (tick <= ticks)
         return;
     t->state = TS_BLOCKED;
+    t->wait = WAIT_SLEEP;
     t->wake_tick = tick;
     thread_t **pp = &q->sleepers;
     while (*pp && (*pp)->wake_tick <= tick)
@@ -182,6 +212,7 @@ void sched_tick(void)
         q->sleepers = t->q_next;
         t->q_next = NULL;
         t->state = TS_RUNNABLE;
+        t->wait = WAIT_NONE;
         sched_enqueue(t);
     }
     thread_t *cur = q->current;

@@ -20,6 +20,16 @@ void sched_dequeue(thread_t *t);
 /* Run the highest-priority runnable thread (the current one too, if it is still
  * runnable and nothing better waits); returns when the caller runs again. */
 void sched_schedule(void);
+/* Block the current thread (state TS_BLOCKED, wait = why) and run another; returns when
+ * someone sched_wake()s it. */
+void sched_block(unsigned wait);
+/* Make a blocked thread runnable again (at the tail of its priority's queue). */
+void sched_wake(thread_t *t);
+/* The highest priority with a runnable thread queued, or -1. */
+int sched_best_prio(void);
+/* The IPC fastpath's switch: next becomes current (address space, FPU, entry stack)
+ * without a stack switch; the caller returns to user through next's frame. */
+void sched_switch_fast(thread_t *next);
 /* Give the CPU to the next thread of the same or higher priority. */
 void sched_yield(void);
 /* Block the current thread until the tick count reaches tick. */

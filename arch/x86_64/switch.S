@@ -29,6 +29,11 @@ arch_context_switch:
 thread_user_start:
     jmp trap_return
 
+/* A thread parked in a system call (arch_thread_park): its frame is right above. */
+    .globl thread_syscall_resume
+thread_syscall_resume:
+    jmp syscall_return
+
 /* A new kernel thread: r12 = function, r13 = argument; the function must not return. */
     .globl thread_kernel_start
 thread_kernel_start:

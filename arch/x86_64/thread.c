@@ -7,10 +7,10 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/string.h"
 
-extern void thread_user_start(void), thread_kernel_start(void);
+extern void thread_user_start(void), thread_kernel_start(void), thread_syscall_resume(void);
 void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp);
 kerr_t arch_copy_user(void *dst, const void *src, size_t n);
-void syscall_dispatch(struct trap_frame *f);
+struct trap_frame *syscall_dispatch(struct trap_frame *f);
 
 bool smap_enabled;
 
@@ -62,6 +62,46 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
     f->rdi = arg;
 }
 
+uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r)
+{
+    const struct trap_frame *f = (const struct trap_frame *)(t->kstack_top - sizeof(*f));
+    switch (r) {
+    case ARCH_REG_RESULT: return f->rax;
+    case ARCH_REG_BADGE: return f->rdi;
+    case ARCH_REG_TAG: return f->rsi;
+    case ARCH_REG_W0: return f->rdx;
+    case ARCH_REG_W0 + 1: return f->r10;
+    case ARCH_REG_W0 + 2: return f->r8;
+    default: return f->r9;
+    }
+}
+
+void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v)
+{
+    struct trap_frame *f = user_frame(t);
+    switch (r) {
+    case ARCH_REG_RESULT: f->rax = v; break;
+    case ARCH_REG_BADGE: f->rdi = v; break;
+    case ARCH_REG_TAG: f->rsi = v; break;
+    case ARCH_REG_W0: f->rdx = v; break;
+    case ARCH_REG_W0 + 1: f->r10 = v; break;
+    case ARCH_REG_W0 + 2: f->r8 = v; break;
+    default: f->r9 = v; break;
+    }
+}
+
+void arch_thread_park(arch_thread_t *t)
+{
+    t->ksp = push_switch_frame((uint64_t)user_frame(t), thread_syscall_resume, 0, 0);
+}
+
+void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
+{
+    arch_fpu_save(from->fpu);
+    arch_fpu_restore(to->fpu);
+    this_cpu()->kstack = to->kstack_top;
+}
+
 void arch_switch(arch_thread_t *from, arch_thread_t *to)
 {
     if (from->fpu)
@@ -102,13 +142,22 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
     return arch_copy_user((void *)udst, src, n);
 }
 
-/* Called by syscall_entry with the frame of the calling thread. */
-void syscall_dispatch(struct trap_frame *f)
+/* Called by syscall_entry with the frame of the calling thread; returns the frame to
+ * return to user through (another thread's, when the IPC fastpath switched). */
+struct trap_frame *syscall_dispatch(struct trap_frame *f)
 {
     uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+    if (ipc_fastpath_enabled) {
+        arch_thread_t *next = ipc_fastpath(f->rax, args);
+        if (next)
+            return user_frame(next);
+    }
     uint64_t err = XR_ENOSYS, value = 0;
     syscall_handler(f->rax, args, &err, &value);
-    f->rax = err;
-    f->rdx = value;
+    if (err != SYSCALL_RESULTS_SET) {
+        f->rax = err;
+        f->rdx = value;
+    }
     kernel_before_user_return();
+    return f;
 }

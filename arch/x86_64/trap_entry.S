@@ -185,6 +185,7 @@ syscall_entry:
     cld
     mov %rsp, %rdi
     call syscall_dispatch
+    mov %rax, %rsp              /* the frame to return through (the fastpath may switch) */
     /* fall through */
 
 /* Return from a syscall frame with sysret, unless the return address is not canonical

@@ -12,6 +12,7 @@
 
 #include "xr/cap.h"
 #include "xr/error.h"
+#include "xr/ipc.h"
 
 enum xr_syscall {
     XR_SYS_NULL = 0,         /* () -> nothing: the cheapest round trip, for benchmarks */
@@ -44,6 +45,22 @@ enum xr_syscall {
     XR_SYS_IOPORT_IN,           /* (ioport, port, width 1|2|4) -> value */
     XR_SYS_IOPORT_OUT,          /* (ioport, port, width, value) */
     XR_SYS_THREAD_EXIT, /* () end the calling thread; the last one ends the process (code 0) */
+    /* IPC (include/xr/ipc.h, docs/ipc.md): the message-register convention */
+    XR_SYS_SEND,              /* (ep, tag, w0..w3) */
+    XR_SYS_NBSEND,            /* (ep, tag, w0..w3) XR_EAGAIN when no receiver waits */
+    XR_SYS_RECV,              /* (ep) -> badge, tag, w0..w3 */
+    XR_SYS_POLL,              /* (ep) XR_EAGAIN when no sender waits */
+    XR_SYS_CALL,              /* (ep, tag, w0..w3) -> the reply */
+    XR_SYS_REPLY,             /* (-, tag, w0..w3) to the last caller */
+    XR_SYS_REPLY_RECV,        /* (ep, tag, w0..w3) reply, then receive */
+    XR_SYS_ENDPOINT_CREATE,   /* (dst) a new endpoint, charged to the caller */
+    XR_SYS_NOTIFY_CREATE,     /* (dst) a new notification */
+    XR_SYS_SIGNAL,            /* (ntfn) OR the cap's badge into the word (badge 0: bit 0) */
+    XR_SYS_WAIT,              /* (ntfn) -> the bits in w0, cleared */
+    XR_SYS_NOTIFY_POLL,       /* (ntfn) -> the bits in w0, cleared; XR_EAGAIN when none */
+    XR_SYS_NOTIFY_BIND,       /* (ntfn, thread) a recv of that thread also returns on a signal */
+    XR_SYS_THREAD_SET_IPCBUF, /* (thread, va) its IPC buffer: a writable page it owns */
+    XR_SYS_THREAD_SET_FAULT,  /* (thread, ep) its faults become calls on ep (0: none) */
     XR_SYS_COUNT
 };
 
@@ -62,6 +79,8 @@ enum xr_info {
     XR_INFO_OBJECTS, /* kernel objects alive (processes + threads + others) */
     XR_INFO_PROCESSES,
     XR_INFO_THREADS,
+    XR_INFO_FASTPATH,        /* 1 when the IPC fastpath is on (fastpath= on the command line) */
+    XR_INFO_FASTPATH_HITS,   /* IPCs the fastpath has handled */
     XR_INFO_COUNT
 };
 

@@ -65,13 +65,17 @@ static uint64_t fuzz_arg(void)
     }
 }
 
-/* Random calls, except the ones that would end or stall this process on purpose. */
+/* Random calls, except the ones that would end or stall this process on purpose: exit,
+ * sleep, and the IPC calls that block until a partner comes (their non-blocking forms,
+ * nbsend, poll and notify_poll, are in). */
 static int child_fuzz(void)
 {
     int done = 0;
     while (done < FUZZ_CALLS) {
         uint64_t nr = next_random() % (XR_SYS_COUNT + 4);
-        if (nr == XR_SYS_EXIT || nr == XR_SYS_THREAD_EXIT || nr == XR_SYS_SLEEP)
+        if (nr == XR_SYS_EXIT || nr == XR_SYS_THREAD_EXIT || nr == XR_SYS_SLEEP ||
+            nr == XR_SYS_SEND || nr == XR_SYS_RECV || nr == XR_SYS_CALL ||
+            nr == XR_SYS_REPLY_RECV || nr == XR_SYS_WAIT)
             continue;
         uint64_t a[6];
         for (int i = 0; i < 6; i++)

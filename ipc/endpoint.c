@@ -1,0 +1,344 @@
+/* Endpoints: rendezvous of senders and receivers with FIFO queues, message transfer
+ * (registers, IPC buffer, caps), one-shot replies, cancellation, fault messages. */
+#include "ipc/ipc.h"
+#include "kernel/log.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sched/sched.h"
+
+static kcache_t ep_cache;
+
+endpoint_t *endpoint_create(process_t *owner)
+{
+    if (!ep_cache.slab.name && mm_cache_create(&ep_cache, "ipc.endpoint", sizeof(endpoint_t)))
+        return NULL;
+    endpoint_t *ep = kobj_alloc(&ep_cache, XR_OBJ_ENDPOINT, owner);
+    if (ep) {
+        ep->state = EP_IDLE;
+        ep->head = ep->tail = NULL;
+    }
+    return ep;
+}
+
+/* ---- queues ---- */
+
+static void queue_push(thread_t **head, thread_t **tail, thread_t *t)
+{
+    t->q_next = NULL;
+    t->q_prev = *tail;
+    if (*tail)
+        (*tail)->q_next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+static void queue_remove(thread_t **head, thread_t **tail, thread_t *t)
+{
+    if (t->q_prev)
+        t->q_prev->q_next = t->q_next;
+    else
+        *head = t->q_next;
+    if (t->q_next)
+        t->q_next->q_prev = t->q_prev;
+    else
+        *tail = t->q_prev;
+    t->q_next = t->q_prev = NULL;
+}
+
+thread_t *ep_pop(endpoint_t *ep)
+{
+    thread_t *t = ep->head;
+    queue_remove(&ep->head, &ep->tail, t);
+    if (!ep->head)
+        ep->state = EP_IDLE;
+    return t;
+}
+
+void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
+{
+    ep->state = state;
+    queue_push(&ep->head, &ep->tail, t);
+    t->blocked_on = ep;
+}
+
+static void ep_block(endpoint_t *ep, ep_state_t state, unsigned wait)
+{
+    thread_t *t = thread_current();
+    ep->state = state;
+    queue_push(&ep->head, &ep->tail, t);
+    t->blocked_on = ep;
+    sched_block(wait);
+}
+
+/* ---- message transfer ---- */
+
+xr_ipc_buffer_t *ipc_buffer(thread_t *t)
+{
+    uint64_t pa;
+    unsigned flags;
+    if (!t->ipcbuf_va || !t->proc || !t->proc->as)
+        return NULL;
+    if (mm_as_query(t->proc->as, t->ipcbuf_va, &pa, &flags) ||
+        (flags & (PTF_OWNED | PTF_WRITE)) != (PTF_OWNED | PTF_WRITE))
+        return NULL;
+    return arch_phys_to_virt(pa);
+}
+
+/* Copy the caps named in the sender's buffer into the slots the receiver named. */
+static unsigned transfer_caps(thread_t *from, xr_ipc_buffer_t *sb, thread_t *to,
+                              xr_ipc_buffer_t *rb, unsigned ncaps)
+{
+    unsigned done = 0;
+    if (!sb || !rb)
+        return 0;
+    for (unsigned i = 0; i < ncaps && i < XR_MSG_MAX_CAPS; i++) {
+        if (cap_copy(&from->proc->caps, sb->send_caps[i], &to->proc->caps, rb->recv_slots[i],
+                     XR_RIGHTS_ALL, 0) != XR_OK)
+            break;
+        done++;
+    }
+    return done;
+}
+
+/* Deliver a message to receiver r: tag and words 0..3 as given, words 4.. from the
+ * sender's IPC buffer (from may be NULL: a kernel-made message), caps when grant. */
+static void deliver(thread_t *from, thread_t *r, uint64_t badge, bool grant, uint64_t tag,
+                    const uint64_t w[4])
+{
+    unsigned len = XR_TAG_LEN(tag), ncaps = from && grant ? XR_TAG_CAPS(tag) : 0;
+    if (len > XR_MSG_MAX)
+        len = XR_MSG_MAX;
+    xr_ipc_buffer_t *sb = NULL, *rb = NULL;
+    if (len > XR_MSG_REGS || ncaps) {
+        sb = from ? ipc_buffer(from) : NULL;
+        rb = ipc_buffer(r);
+    }
+    if (len > XR_MSG_REGS) {
+        if (sb && rb)
+            memcpy(&rb->msg[XR_MSG_REGS], &sb->msg[XR_MSG_REGS], (len - XR_MSG_REGS) * 8);
+        else
+            len = XR_MSG_REGS; /* a side without a buffer: the message is cut to the registers */
+    }
+    if (ncaps)
+        ncaps = transfer_caps(from, sb, r, rb, ncaps);
+    ipc_set_reg(r, ARCH_REG_RESULT, XR_OK);
+    ipc_set_reg(r, ARCH_REG_BADGE, badge);
+    ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_TAG_LABEL(tag), ncaps, len));
+    for (unsigned i = 0; i < XR_MSG_REGS; i++)
+        ipc_set_reg(r, ARCH_REG_W0 + i, i < len ? w[i] : 0);
+}
+
+/* The message a queued sender left: its registers, or its fault message. */
+static void sender_message(thread_t *s, uint64_t *tag, uint64_t w[4])
+{
+    if (s->ipc_fault) {
+        *tag = XR_TAG(XR_LABEL_FAULT, 0, 5);
+        for (unsigned i = 0; i < 4; i++)
+            w[i] = s->fault_msg[i];
+        return;
+    }
+    *tag = ipc_reg(s, ARCH_REG_TAG);
+    for (unsigned i = 0; i < 4; i++)
+        w[i] = ipc_reg(s, ARCH_REG_W0 + i);
+}
+
+/* A fault message has a fifth word (the access bits) in the receiver's buffer. */
+static void deliver_fault_extra(thread_t *s, thread_t *r)
+{
+    xr_ipc_buffer_t *rb = ipc_buffer(r);
+    if (rb)
+        rb->msg[4] = s->fault_msg[4];
+    else
+        ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_LABEL_FAULT, 0, 4));
+}
+
+static void link_reply(thread_t *server, thread_t *caller)
+{
+    server->reply_to = caller;
+    caller->reply_from = server;
+    caller->state = TS_BLOCKED;
+    caller->wait = WAIT_REPLY;
+}
+
+/* ---- send, receive, reply ---- */
+
+uint64_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, const uint64_t w[4],
+                  bool call, bool block)
+{
+    thread_t *cur = thread_current();
+    if (XR_TAG_LEN(tag) > XR_MSG_MAX || XR_TAG_CAPS(tag) > XR_MSG_MAX_CAPS)
+        return XR_ERANGE;
+    if (XR_TAG_CAPS(tag) && !grant)
+        return XR_EPERM;
+    if ((XR_TAG_LEN(tag) > XR_MSG_REGS || XR_TAG_CAPS(tag)) && !ipc_buffer(cur))
+        return XR_EFAULT;
+    if (ep->state != EP_RECEIVERS) {
+        if (!block)
+            return XR_EAGAIN;
+        cur->ipc_badge = badge;
+        cur->ipc_grant = grant;
+        cur->ipc_call = call;
+        cur->ipc_fault = false;
+        ep_block(ep, EP_SENDERS, WAIT_SEND);
+        return SYSCALL_RESULTS_SET;
+    }
+    thread_t *r = ep_pop(ep);
+    deliver(cur, r, badge, grant, tag, w);
+    if (call) {
+        link_reply(r, cur);
+        sched_wake(r);
+        sched_schedule(); /* cur is blocked: run the receiver or whoever is better */
+        return SYSCALL_RESULTS_SET;
+    }
+    sched_wake(r);
+    return XR_OK;
+}
+
+uint64_t ipc_recv(endpoint_t *ep, bool block)
+{
+    thread_t *cur = thread_current();
+    if (cur->bound && cur->bound->bits) {
+        uint64_t bits = cur->bound->bits;
+        cur->bound->bits = 0;
+        uint64_t none[4] = {0};
+        deliver(NULL, cur, bits, false, XR_TAG(XR_LABEL_NOTIFY, 0, 0), none);
+        return SYSCALL_RESULTS_SET;
+    }
+    if (ep->state != EP_SENDERS) {
+        if (!block)
+            return XR_EAGAIN;
+        ep_block(ep, EP_RECEIVERS, WAIT_RECV);
+        return SYSCALL_RESULTS_SET;
+    }
+    thread_t *s = ep_pop(ep);
+    uint64_t tag, w[4];
+    sender_message(s, &tag, w);
+    deliver(s->ipc_fault ? NULL : s, cur, s->ipc_badge, s->ipc_grant, tag, w);
+    if (s->ipc_fault)
+        deliver_fault_extra(s, cur);
+    if (s->ipc_call) {
+        s->blocked_on = NULL;
+        link_reply(cur, s);
+    } else {
+        ipc_set_reg(s, ARCH_REG_RESULT, XR_OK);
+        sched_wake(s);
+    }
+    return SYSCALL_RESULTS_SET;
+}
+
+/* The reply to a fault: resume (label XR_FAULT_RESUME) or end the process. */
+static void reply_fault(thread_t *t, uint64_t tag)
+{
+    t->ipc_fault = false;
+    if (XR_TAG_LABEL(tag) == XR_FAULT_RESUME) {
+        sched_wake(t);
+        return;
+    }
+    process_terminate(t->proc, XR_PROC_KILLED, (unsigned)t->fault_msg[0]);
+}
+
+uint64_t ipc_reply(uint64_t tag, const uint64_t w[4])
+{
+    thread_t *cur = thread_current(), *caller = cur->reply_to;
+    if (!caller)
+        return XR_ENOENT;
+    if (XR_TAG_LEN(tag) > XR_MSG_MAX || XR_TAG_CAPS(tag) > XR_MSG_MAX_CAPS)
+        return XR_ERANGE;
+    cur->reply_to = NULL;
+    caller->reply_from = NULL;
+    if (caller->ipc_fault) {
+        reply_fault(caller, tag);
+        return XR_OK;
+    }
+    deliver(cur, caller, 0, true, tag, w);
+    sched_wake(caller);
+    return XR_OK;
+}
+
+bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
+{
+    thread_t *cur = thread_current();
+    endpoint_t *ep = cur->fault_ep;
+    if (!ep)
+        return false;
+    uint64_t access = vector == 14 ? (error & 0x1f) : 0;
+    uint64_t m[5] = {vector, error, addr, rip, access};
+    memcpy(cur->fault_msg, m, sizeof(m));
+    cur->ipc_fault = true;
+    cur->ipc_call = true;
+    cur->ipc_badge = cur->fault_badge;
+    cur->ipc_grant = false;
+    if (ep->state != EP_RECEIVERS) {
+        ep_block(ep, EP_SENDERS, WAIT_SEND);
+        return true;
+    }
+    thread_t *r = ep_pop(ep);
+    deliver(NULL, r, cur->fault_badge, false, XR_TAG(XR_LABEL_FAULT, 0, 5), m);
+    deliver_fault_extra(cur, r);
+    link_reply(r, cur);
+    sched_wake(r);
+    sched_schedule();
+    return true;
+}
+
+/* ---- cancellation ---- */
+
+void ipc_cancel_recv(thread_t *t)
+{
+    endpoint_t *ep = t->blocked_on;
+    queue_remove(&ep->head, &ep->tail, t);
+    if (!ep->head)
+        ep->state = EP_IDLE;
+    t->blocked_on = NULL;
+}
+
+static void wake_with(thread_t *t, kerr_t err)
+{
+    ipc_set_reg(t, ARCH_REG_RESULT, err);
+    t->ipc_fault = false;
+    sched_wake(t);
+}
+
+void ipc_cancel(thread_t *t)
+{
+    if (t->state == TS_BLOCKED && (t->wait == WAIT_SEND || t->wait == WAIT_RECV)) {
+        endpoint_t *ep = t->blocked_on;
+        queue_remove(&ep->head, &ep->tail, t);
+        if (!ep->head)
+            ep->state = EP_IDLE;
+    } else if (t->state == TS_BLOCKED && t->wait == WAIT_NOTIFY) {
+        notification_t *n = t->blocked_on;
+        queue_remove(&n->head, &n->tail, t);
+    }
+    t->blocked_on = NULL;
+    if (t->reply_from) { /* t waited for a reply: the server's reply will find no one */
+        t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+    }
+    if (t->reply_to) { /* t owed a reply: its caller learns the server died */
+        thread_t *caller = t->reply_to;
+        t->reply_to = NULL;
+        caller->reply_from = NULL;
+        if (caller->state == TS_BLOCKED)
+            wake_with(caller, XR_EDEAD);
+    }
+    if (t->bound) {
+        t->bound->bound = NULL;
+        t->bound = NULL;
+    }
+}
+
+/* The last cap to ep is gone: every thread queued on it wakes with XR_EDEAD. */
+void endpoint_destroy(endpoint_t *ep)
+{
+    while (ep->head) {
+        thread_t *t = ep_pop(ep);
+        t->blocked_on = NULL;
+        if (t->ipc_fault) /* a faulting thread with no handler left: end its process */
+            process_terminate(t->proc, XR_PROC_KILLED, (unsigned)t->fault_msg[0]);
+        else
+            wake_with(t, XR_EDEAD);
+    }
+    kobj_free(&ep_cache, &ep->obj);
+}

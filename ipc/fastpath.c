@@ -1,0 +1,101 @@
+/* The IPC fastpath, in the spirit of seL4's: call and reply_recv in the common case (no
+ * caps, at most 4 words, the partner already waiting, nothing better to run) go straight
+ * from one thread to the other without the scheduler; syscall_entry then returns to the
+ * partner through sysret. Every unusual case leaves early for the slowpath (endpoint.c),
+ * which gives the same results. fastpath=0 on the command line turns it off. */
+#include "ipc/ipc.h"
+#include "kernel/process.h"
+#include "sched/sched.h"
+
+bool ipc_fastpath_enabled;
+uint64_t ipc_fastpath_hits;
+
+/* The endpoint in slot with rights, or NULL. */
+static endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights, uint64_t *badge)
+{
+    if (unlikely(slot >= XR_SLOTS))
+        return NULL;
+    const cap_slot_t *s = &cur->proc->slots[slot];
+    if (unlikely(s->type != XR_OBJ_ENDPOINT || (s->rights & rights) != rights))
+        return NULL;
+    *badge = s->badge;
+    return s->object;
+}
+
+/* Message registers straight into the partner's saved state. */
+static void fast_deliver(thread_t *to, uint64_t badge, const uint64_t a[6])
+{
+    ipc_set_reg(to, ARCH_REG_RESULT, XR_OK);
+    ipc_set_reg(to, ARCH_REG_BADGE, badge);
+    ipc_set_reg(to, ARCH_REG_TAG, a[1]);
+    ipc_set_reg(to, ARCH_REG_W0, a[2]);
+    ipc_set_reg(to, ARCH_REG_W0 + 1, a[3]);
+    ipc_set_reg(to, ARCH_REG_W0 + 2, a[4]);
+    ipc_set_reg(to, ARCH_REG_W0 + 3, a[5]);
+}
+
+/* The current thread stops here, blocked, its frame holding everything (parked). */
+static void fast_block(thread_t *cur, unsigned wait)
+{
+    cur->state = TS_BLOCKED;
+    cur->wait = (uint8_t)wait;
+    arch_thread_park(&cur->arch);
+}
+
+static arch_thread_t *fast_switch(thread_t *next)
+{
+    next->state = TS_RUNNABLE;
+    next->wait = WAIT_NONE;
+    next->blocked_on = NULL;
+    sched_switch_fast(next);
+    ipc_fastpath_hits++;
+    return &next->arch;
+}
+
+static arch_thread_t *fastpath_call(const uint64_t a[6])
+{
+    thread_t *cur = thread_current();
+    uint64_t badge;
+    if (unlikely((a[1] & 0xff00) || (a[1] & 0xff) > XR_MSG_REGS))
+        return NULL; /* caps, or words in the IPC buffer */
+    endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_WRITE, &badge);
+    if (unlikely(!ep || ep->state != EP_RECEIVERS))
+        return NULL;
+    thread_t *r = ep->head;
+    if (unlikely(r->prio < sched_best_prio() || r->cpu != cur->cpu))
+        return NULL; /* the scheduler must choose */
+    ep_pop(ep);
+    fast_deliver(r, badge, a);
+    r->reply_to = cur;
+    cur->reply_from = r;
+    fast_block(cur, WAIT_REPLY);
+    return fast_switch(r);
+}
+
+static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
+{
+    thread_t *cur = thread_current(), *caller = cur->reply_to;
+    uint64_t badge;
+    if (unlikely((a[1] & 0xff00) || (a[1] & 0xff) > XR_MSG_REGS || !caller))
+        return NULL;
+    if (unlikely(caller->ipc_fault || caller->prio < sched_best_prio() || caller->cpu != cur->cpu))
+        return NULL;
+    endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_READ, &badge);
+    if (unlikely(!ep || ep->state == EP_SENDERS || (cur->bound && cur->bound->bits)))
+        return NULL; /* a sender waits, or a signal: the receive would not block */
+    cur->reply_to = NULL;
+    caller->reply_from = NULL;
+    fast_deliver(caller, 0, a);
+    ep_push(ep, EP_RECEIVERS, cur);
+    fast_block(cur, WAIT_RECV);
+    return fast_switch(caller);
+}
+
+arch_thread_t *ipc_fastpath(uint64_t nr, const uint64_t a[6])
+{
+    if (nr == XR_SYS_CALL)
+        return fastpath_call(a);
+    if (nr == XR_SYS_REPLY_RECV)
+        return fastpath_reply_recv(a);
+    return NULL;
+}
