@@ -125,6 +125,7 @@ typedef struct arch_thread {
     uint64_t ksp;        /* saved kernel stack pointer while switched out */
     uint64_t kstack_top; /* a user thread's trap frame sits right below it */
     void *fpu;           /* FPU/SSE/AVX state page; NULL for kernel threads */
+    bool parked;         /* its frame holds all its state: resume straight to user */
 } arch_thread_t;
 
 /* Prepare t to enter user mode (at rip 0 until arch_thread_set_user) when first run. */

@@ -22,16 +22,18 @@ static endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights, 
     return s->object;
 }
 
-/* Message registers straight into the partner's saved state. */
+/* Message registers straight into the partner's saved state; words past the length
+ * are cleared, as the slowpath does. */
 static void fast_deliver(thread_t *to, uint64_t badge, const uint64_t a[6])
 {
+    unsigned len = a[1] & 0xff;
     ipc_set_reg(to, ARCH_REG_RESULT, XR_OK);
     ipc_set_reg(to, ARCH_REG_BADGE, badge);
     ipc_set_reg(to, ARCH_REG_TAG, a[1]);
-    ipc_set_reg(to, ARCH_REG_W0, a[2]);
-    ipc_set_reg(to, ARCH_REG_W0 + 1, a[3]);
-    ipc_set_reg(to, ARCH_REG_W0 + 2, a[4]);
-    ipc_set_reg(to, ARCH_REG_W0 + 3, a[5]);
+    ipc_set_reg(to, ARCH_REG_W0, len > 0 ? a[2] : 0);
+    ipc_set_reg(to, ARCH_REG_W0 + 1, len > 1 ? a[3] : 0);
+    ipc_set_reg(to, ARCH_REG_W0 + 2, len > 2 ? a[4] : 0);
+    ipc_set_reg(to, ARCH_REG_W0 + 3, len > 3 ? a[5] : 0);
 }
 
 /* The current thread stops here, blocked, its frame holding everything (parked). */

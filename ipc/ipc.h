@@ -12,7 +12,7 @@ typedef enum { EP_IDLE, EP_SENDERS, EP_RECEIVERS } ep_state_t;
 
 typedef struct endpoint {
     kobj_t obj;
-    ep_state_t state;     /* what the queue holds */
+    ep_state_t state;      /* what the queue holds */
     thread_t *head, *tail; /* FIFO of blocked senders or receivers */
 } endpoint_t;
 
@@ -63,8 +63,14 @@ void ipc_cancel_recv(thread_t *t);
 xr_ipc_buffer_t *ipc_buffer(thread_t *t);
 
 /* Message registers of a thread's saved state. */
-static inline uint64_t ipc_reg(thread_t *t, unsigned r) { return arch_ipc_reg(&t->arch, r); }
-static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v) { arch_ipc_set_reg(&t->arch, r, v); }
+static inline uint64_t ipc_reg(thread_t *t, unsigned r)
+{
+    return arch_ipc_reg(&t->arch, r);
+}
+static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v)
+{
+    arch_ipc_set_reg(&t->arch, r, v);
+}
 
 extern uint64_t ipc_fastpath_hits;
 

@@ -11,8 +11,7 @@ static uint64_t regs_err(kerr_t err)
 }
 
 /* The endpoint in slot with rights, and the cap's badge and grant right. */
-static endpoint_t *ep_cap(uint64_t slot, unsigned rights, uint64_t *badge, bool *grant,
-                          kerr_t *err)
+static endpoint_t *ep_cap(uint64_t slot, unsigned rights, uint64_t *badge, bool *grant, kerr_t *err)
 {
     cap_slot_t *s;
     if (slot >= XR_SLOTS) {
@@ -51,11 +50,31 @@ static uint64_t do_recv(uint64_t slot, bool block)
     return r == SYSCALL_RESULTS_SET ? r : regs_err((kerr_t)r);
 }
 
-kerr_t sys_send(const uint64_t a[6], uint64_t *v) { (void)v; return do_send(a, false, true); }
-kerr_t sys_nbsend(const uint64_t a[6], uint64_t *v) { (void)v; return do_send(a, false, false); }
-kerr_t sys_call(const uint64_t a[6], uint64_t *v) { (void)v; return do_send(a, true, true); }
-kerr_t sys_recv(const uint64_t a[6], uint64_t *v) { (void)v; return do_recv(a[0], true); }
-kerr_t sys_poll(const uint64_t a[6], uint64_t *v) { (void)v; return do_recv(a[0], false); }
+kerr_t sys_send(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_send(a, false, true);
+}
+kerr_t sys_nbsend(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_send(a, false, false);
+}
+kerr_t sys_call(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_send(a, true, true);
+}
+kerr_t sys_recv(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_recv(a[0], true);
+}
+kerr_t sys_poll(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_recv(a[0], false);
+}
 
 /* reply: tag and words arrive in RSI, RDX, R10, R8, R9 (RDI is unused). */
 kerr_t sys_reply(const uint64_t a[6], uint64_t *v)
@@ -135,8 +154,16 @@ static uint64_t do_wait(uint64_t slot, bool block)
     return n ? notification_wait(n, block) : regs_err(err);
 }
 
-kerr_t sys_wait(const uint64_t a[6], uint64_t *v) { (void)v; return do_wait(a[0], true); }
-kerr_t sys_notify_poll(const uint64_t a[6], uint64_t *v) { (void)v; return do_wait(a[0], false); }
+kerr_t sys_wait(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_wait(a[0], true);
+}
+kerr_t sys_notify_poll(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    return do_wait(a[0], false);
+}
 
 kerr_t sys_notify_bind(const uint64_t a[6], uint64_t *v)
 {

@@ -3,12 +3,12 @@
 #include "arch/arch.h"
 #include "config.h"
 #include "drivers/console.h"
+#include "ipc/ipc.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "mm/mm.h"
-#include "ipc/ipc.h"
 #include "sched/sched.h"
 
 void process_init(void);

@@ -1,7 +1,7 @@
 /* Reference counting of kernel objects and the dispatch of their destruction. */
 #include "kernel/object.h"
-#include "kernel/log.h"
 #include "ipc/ipc.h"
+#include "kernel/log.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
 

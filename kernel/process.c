@@ -111,10 +111,15 @@ static void cap_obj_ref(void *obj, uint8_t type)
     kobj_ref(obj);
 }
 
+/* Dropping a cap: a stopped thread that no cap names any more can never be started, so
+ * it ends (its process holds the last reference and lets go when it is reaped). */
 static void cap_obj_unref(void *obj, uint8_t type)
 {
-    (void)type;
+    thread_t *t = obj;
+    bool last_cap = type == XR_OBJ_THREAD && t->obj.refs == 2 && t->state == TS_STOPPED;
     kobj_unref(obj);
+    if (last_cap)
+        thread_kill(t);
 }
 
 static const cap_object_ops_t cap_ops = {cap_obj_ref, cap_obj_unref};

@@ -113,6 +113,15 @@ static kerr_t sys_info(const uint64_t a[6], uint64_t *value)
     case XR_INFO_THREADS:
         *value = kobj_alive(XR_OBJ_THREAD);
         break;
+    case XR_INFO_FASTPATH:
+        *value = ipc_fastpath_enabled;
+        break;
+    case XR_INFO_FASTPATH_HITS:
+        *value = ipc_fastpath_hits;
+        break;
+    case XR_INFO_KERNEL_CACHED:
+        *value = mm_cache_pages();
+        break;
     default:
         return XR_EINVAL;
     }

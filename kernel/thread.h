@@ -41,16 +41,16 @@ typedef struct thread {
     struct thread *p_next;          /* the process's thread list */
 
     /* IPC (ipc/): see docs/ipc.md for the states */
-    uint8_t wait;               /* enum thread_wait while TS_BLOCKED */
-    bool ipc_call;              /* a queued sender wants a reply */
-    bool ipc_grant;             /* a queued sender's cap has the grant right */
-    bool ipc_fault;             /* a queued sender is a fault message (fault_msg) */
-    void *blocked_on;           /* endpoint or notification it is queued on */
-    uint64_t ipc_badge;         /* the badge of a queued sender's cap */
-    struct thread *reply_to;    /* a server: the caller its next reply goes to */
-    struct thread *reply_from;  /* a caller: the server holding its reply */
-    uint64_t ipcbuf_va;         /* its IPC buffer (0: none) */
-    struct endpoint *fault_ep;  /* where its faults go (NULL: the process is killed) */
+    uint8_t wait;              /* enum thread_wait while TS_BLOCKED */
+    bool ipc_call;             /* a queued sender wants a reply */
+    bool ipc_grant;            /* a queued sender's cap has the grant right */
+    bool ipc_fault;            /* a queued sender is a fault message (fault_msg) */
+    void *blocked_on;          /* endpoint or notification it is queued on */
+    uint64_t ipc_badge;        /* the badge of a queued sender's cap */
+    struct thread *reply_to;   /* a server: the caller its next reply goes to */
+    struct thread *reply_from; /* a caller: the server holding its reply */
+    uint64_t ipcbuf_va;        /* its IPC buffer (0: none) */
+    struct endpoint *fault_ep; /* where its faults go (NULL: the process is killed) */
     uint64_t fault_badge;
     uint64_t fault_msg[5];      /* vector, error, address, rip, access */
     struct notification *bound; /* a recv also returns when this is signalled */

@@ -77,3 +77,11 @@ kcache_t *mm_cache_get(unsigned i)
 {
     return i < ncaches ? caches[i] : NULL;
 }
+
+uint64_t mm_cache_pages(void)
+{
+    uint64_t pages = 0;
+    for (unsigned i = 0; i < ncaches; i++)
+        pages += slab_cache_pages(&caches[i]->slab);
+    return pages;
+}

@@ -58,6 +58,8 @@ kerr_t mm_cache_create(kcache_t *c, const char *name, size_t size);
 void *mm_cache_alloc(kcache_t *c);
 /* XR_OK, or XR_EINVAL/XR_EDOUBLE for a pointer that is not a live object of c. */
 kerr_t mm_cache_free(kcache_t *c, void *obj);
+/* Frames held by all caches (objects in use, and spare slabs). */
+uint64_t mm_cache_pages(void);
 /* A table of every cache, for the tests. */
 unsigned mm_cache_count(void);
 kcache_t *mm_cache_get(unsigned i);

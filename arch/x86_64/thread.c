@@ -66,13 +66,20 @@ uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r)
 {
     const struct trap_frame *f = (const struct trap_frame *)(t->kstack_top - sizeof(*f));
     switch (r) {
-    case ARCH_REG_RESULT: return f->rax;
-    case ARCH_REG_BADGE: return f->rdi;
-    case ARCH_REG_TAG: return f->rsi;
-    case ARCH_REG_W0: return f->rdx;
-    case ARCH_REG_W0 + 1: return f->r10;
-    case ARCH_REG_W0 + 2: return f->r8;
-    default: return f->r9;
+    case ARCH_REG_RESULT:
+        return f->rax;
+    case ARCH_REG_BADGE:
+        return f->rdi;
+    case ARCH_REG_TAG:
+        return f->rsi;
+    case ARCH_REG_W0:
+        return f->rdx;
+    case ARCH_REG_W0 + 1:
+        return f->r10;
+    case ARCH_REG_W0 + 2:
+        return f->r8;
+    default:
+        return f->r9;
     }
 }
 
@@ -80,19 +87,35 @@ void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v)
 {
     struct trap_frame *f = user_frame(t);
     switch (r) {
-    case ARCH_REG_RESULT: f->rax = v; break;
-    case ARCH_REG_BADGE: f->rdi = v; break;
-    case ARCH_REG_TAG: f->rsi = v; break;
-    case ARCH_REG_W0: f->rdx = v; break;
-    case ARCH_REG_W0 + 1: f->r10 = v; break;
-    case ARCH_REG_W0 + 2: f->r8 = v; break;
-    default: f->r9 = v; break;
+    case ARCH_REG_RESULT:
+        f->rax = v;
+        break;
+    case ARCH_REG_BADGE:
+        f->rdi = v;
+        break;
+    case ARCH_REG_TAG:
+        f->rsi = v;
+        break;
+    case ARCH_REG_W0:
+        f->rdx = v;
+        break;
+    case ARCH_REG_W0 + 1:
+        f->r10 = v;
+        break;
+    case ARCH_REG_W0 + 2:
+        f->r8 = v;
+        break;
+    default:
+        f->r9 = v;
+        break;
     }
 }
 
+/* Parking only marks the thread: its stack may still be in use (the fastpath runs on it);
+ * the resume frame is laid out when something switches to it (arch_switch). */
 void arch_thread_park(arch_thread_t *t)
 {
-    t->ksp = push_switch_frame((uint64_t)user_frame(t), thread_syscall_resume, 0, 0);
+    t->parked = true;
 }
 
 void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
@@ -100,6 +123,7 @@ void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
     arch_fpu_save(from->fpu);
     arch_fpu_restore(to->fpu);
     this_cpu()->kstack = to->kstack_top;
+    to->parked = false;
 }
 
 void arch_switch(arch_thread_t *from, arch_thread_t *to)
@@ -110,6 +134,10 @@ void arch_switch(arch_thread_t *from, arch_thread_t *to)
         arch_fpu_restore(to->fpu);
     if (to->fpu)
         this_cpu()->kstack = to->kstack_top;
+    if (to->parked) {
+        to->ksp = push_switch_frame((uint64_t)user_frame(to), thread_syscall_resume, 0, 0);
+        to->parked = false;
+    }
     arch_context_switch(&from->ksp, to->ksp);
 }
 

@@ -8,27 +8,29 @@
 
 #include <stdint.h>
 
-#define XR_MSG_REGS 4     /* words carried in registers */
-#define XR_MSG_MAX 64     /* words in a message at most */
-#define XR_MSG_MAX_CAPS 3 /* caps in a message at most */
+#define XR_MSG_REGS     4  /* words carried in registers */
+#define XR_MSG_MAX      64 /* words in a message at most */
+#define XR_MSG_MAX_CAPS 3  /* caps in a message at most */
 
 /* tag = label << 16 | caps << 8 | length */
-#define XR_TAG(label, caps, len) (((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(len))
-#define XR_TAG_LEN(tag) ((unsigned)((tag) & 0xff))
-#define XR_TAG_CAPS(tag) ((unsigned)(((tag) >> 8) & 0xff))
+#define XR_TAG(label, caps, len)                                                                   \
+    (((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(len))
+#define XR_TAG_LEN(tag)   ((unsigned)((tag)&0xff))
+#define XR_TAG_CAPS(tag)  ((unsigned)(((tag) >> 8) & 0xff))
 #define XR_TAG_LABEL(tag) ((uint64_t)(tag) >> 16)
 
 /* Labels the kernel itself uses. */
 #define XR_LABEL_NOTIFY 0xfffffff0u /* a recv woken by its bound notification: badge = the bits */
-#define XR_LABEL_FAULT 0xfffffff1u  /* a fault message: words = vector, error, address, rip, access */
-#define XR_FAULT_RESUME 0           /* reply label: retry the faulting instruction */
-#define XR_FAULT_KILL 1             /* reply label: end the faulting process */
+#define XR_LABEL_FAULT                                                                             \
+    0xfffffff1u           /* a fault message: words = vector, error, address, rip, access */
+#define XR_FAULT_RESUME 0 /* reply label: retry the faulting instruction */
+#define XR_FAULT_KILL   1 /* reply label: end the faulting process */
 
 /* Page-fault access bits (word 4 of a fault message, and the error code's low bits). */
 #define XR_FAULT_PRESENT 1u
-#define XR_FAULT_WRITE 2u
-#define XR_FAULT_USER 4u
-#define XR_FAULT_FETCH 16u
+#define XR_FAULT_WRITE   2u
+#define XR_FAULT_USER    4u
+#define XR_FAULT_FETCH   16u
 
 /* The per-thread IPC buffer: one page the thread owns (XR_SYS_THREAD_SET_IPCBUF). */
 typedef struct xr_ipc_buffer {

@@ -79,8 +79,9 @@ enum xr_info {
     XR_INFO_OBJECTS, /* kernel objects alive (processes + threads + others) */
     XR_INFO_PROCESSES,
     XR_INFO_THREADS,
-    XR_INFO_FASTPATH,        /* 1 when the IPC fastpath is on (fastpath= on the command line) */
-    XR_INFO_FASTPATH_HITS,   /* IPCs the fastpath has handled */
+    XR_INFO_FASTPATH,      /* 1 when the IPC fastpath is on (fastpath= on the command line) */
+    XR_INFO_FASTPATH_HITS, /* IPCs the fastpath has handled */
+    XR_INFO_KERNEL_CACHED, /* frames the kernel's object caches hold (slabs, spares too) */
     XR_INFO_COUNT
 };
 

@@ -15,8 +15,17 @@ enum child_mode {
     CHILD_SPIN,
     CHILD_PORT_IO,
     CHILD_NONCANONICAL,
-    CHILD_FUZZ, /* arg bits 8..: the seed */
+    CHILD_FUZZ,   /* arg bits 8..: the seed */
+    CHILD_ECHO,   /* an IPC server on slot 5: replies with every word + 1; label 99 ends it */
+    CHILD_CALLER, /* calls slot 5 once, then exits with the first reply word */
+    CHILD_HOLD,   /* receives one call on slot 5 and never answers */
+    CHILD_TOUCH,  /* writes 0x55 at 0x10000000 (unmapped: a fault handler must map it) */
+    CHILD_HEAP,   /* uses 64 KiB of heap at 0x10000000 and 256 KiB of stack, then exits 0 */
 };
+
+#define CHILD_EP     5
+#define CHILD_IPCBUF 0x300000ul /* mapped and registered by init before the child runs */
+#define HEAP_BASE    0x10000000ul
 
 #define FUZZ_CALLS 10000
 
@@ -149,8 +158,80 @@ static int child_fault(uint64_t mode)
     return 0; /* not reached when the kernel does its job */
 }
 
+static int child_echo(void)
+{
+    xr_ipc_buffer_t *buf = (xr_ipc_buffer_t *)CHILD_IPCBUF;
+    xr_msg_t m = {0};
+    long err = xr_recv(CHILD_EP, &m);
+    while (!err && XR_TAG_LABEL(m.tag) != 99) {
+        unsigned len = XR_TAG_LEN(m.tag);
+        for (unsigned i = 0; i < XR_MSG_REGS; i++)
+            m.w[i] += 1;
+        for (unsigned i = XR_MSG_REGS; i < len; i++)
+            buf->msg[i] += 1;
+        m.tag = XR_TAG(XR_TAG_LABEL(m.tag) + 1, 0, len);
+        err = xr_reply_recv(CHILD_EP, &m);
+    }
+    xr_reply(&m);
+    return err ? 100 + (int)err : 0;
+}
+
+static int child_caller(void)
+{
+    xr_msg_t m = {.tag = XR_TAG(5, 0, 1), .w = {123}};
+    long err = xr_call(CHILD_EP, &m);
+    return err ? 200 + (int)err : (int)m.w[0];
+}
+
+static _Noreturn void child_hold(void)
+{
+    xr_msg_t m = {0};
+    xr_recv(CHILD_EP, &m);
+    for (;;)
+        xr_sleep_us(1000000);
+}
+
+/* Deep enough to need stack pages below the 64 KiB spawn maps. */
+static uint64_t stack_eater(unsigned depth)
+{
+    volatile uint8_t frame[1024];
+    frame[0] = (uint8_t)depth;
+    if (depth == 0)
+        return frame[0];
+    return stack_eater(depth - 1) + frame[0];
+}
+
+static int child_heap(void)
+{
+    volatile uint8_t *heap = (volatile uint8_t *)HEAP_BASE;
+    for (uint64_t off = 0; off < 65536; off += 4096) {
+        if (heap[off] != 0) /* demand-zero */
+            return 1;
+        heap[off] = (uint8_t)(off >> 12);
+    }
+    for (uint64_t off = 0; off < 65536; off += 4096)
+        if (heap[off] != (uint8_t)(off >> 12))
+            return 2;
+    return stack_eater(256) == 0 ? 3 : 0;
+}
+
 int main(uint64_t mode)
 {
+    switch (mode) {
+    case CHILD_ECHO:
+        return child_echo();
+    case CHILD_CALLER:
+        return child_caller();
+    case CHILD_HOLD:
+        child_hold();
+    case CHILD_TOUCH:
+        *(volatile uint8_t *)HEAP_BASE = 0x55;
+        return *(volatile uint8_t *)HEAP_BASE;
+    case CHILD_HEAP:
+        return child_heap();
+    default:
+        break;
+    }
     if (mode == CHILD_EXIT_42)
         return 42;
     if ((mode & 0xff) == CHILD_FUZZ) {

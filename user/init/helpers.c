@@ -18,10 +18,19 @@ static void thread_entry(uint64_t p)
     xr_syscall0(XR_SYS_THREAD_EXIT);
 }
 
+uint64_t ut_ipcbuf(xr_cap_t slot)
+{
+    return THREAD_STACKS + (uint64_t)slot * 0x10000;
+}
+
+/* The stack at the top of the thread's 64 KiB area, its IPC buffer at the bottom. */
 static long thread_stack(xr_cap_t slot, uint64_t *top)
 {
-    uint64_t base = THREAD_STACKS + (uint64_t)slot * 0x10000;
+    uint64_t base = ut_ipcbuf(slot);
     *top = base + 0x10000;
+    long e = xr_map_anon(XR_SLOT_SELF, base, XR_MAP_WRITE);
+    if (e && e != XR_EEXIST)
+        return e;
     for (int i = 1; i <= THREAD_STACK_PAGES; i++) {
         long err = xr_map_anon(XR_SLOT_SELF, *top - (uint64_t)i * 4096, XR_MAP_WRITE);
         if (err && err != XR_EEXIST)
@@ -40,7 +49,9 @@ long ut_thread(void (*fn)(uint64_t), uint64_t arg, unsigned prio, xr_cap_t slot)
     err = xr_thread_create(XR_SLOT_SELF, slot);
     if (err)
         return err;
-    err = xr_thread_set_regs(slot, (uint64_t)thread_entry, top - 8, (uint64_t)&starts[slot]);
+    err = xr_thread_set_ipcbuf(slot, ut_ipcbuf(slot));
+    err = err ? err
+              : xr_thread_set_regs(slot, (uint64_t)thread_entry, top - 8, (uint64_t)&starts[slot]);
     err = err ? err : xr_thread_set_prio(slot, prio);
     err = err ? err : xr_thread_start(slot);
     if (err)

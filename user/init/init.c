@@ -74,6 +74,8 @@ static int run_user_tests(void)
     tests_caps();
     tests_isolation();
     tests_robustness();
+    tests_ipc();
+    tests_ipc_system();
     return ut_summary() ? 1 : 0;
 }
 
@@ -100,6 +102,50 @@ static _Noreturn void run_system(void)
         xr_sleep_us(1000000000);
 }
 
+/* test=bench: where ipcbench finds the command line (its argument, user/bench/ipcbench.c). */
+#define BENCH_CMDLINE_VA 0x0000000040000000ul
+
+/* Starts "ipcbench" (process and thread at UT_SLOT_PROC, UT_SLOT_THREAD) with its argument: bit
+ * 0 for bench=quick, and the address of a page of its own that receives the command line. Then
+ * gives it its own thread and process caps, the process cap last: ipcbench waits for it. */
+static long bench_start(void)
+{
+    size_t size;
+    const char *line = ut_bootinfo->cmdline;
+    const void *image = ut_module("ipcbench", &size);
+    if (!image)
+        return XR_ENOENT;
+    uint64_t arg = BENCH_CMDLINE_VA | has_word(line, "bench=quick");
+    long err = xr_spawn_elf(image, size, 512, arg, 100, UT_SLOT_PROC, UT_SLOT_THREAD);
+    if (err)
+        return err;
+    err = xr_map_anon(UT_SLOT_PROC, BENCH_CMDLINE_VA, 0);
+    if (!err)
+        err = xr_mem_write(UT_SLOT_PROC, BENCH_CMDLINE_VA, line, strlen(line) + 1);
+    if (!err)
+        err = xr_process_give_cap(UT_SLOT_PROC, UT_SLOT_THREAD, XR_SLOT_SELF_THREAD, XR_RIGHTS_ALL);
+    if (!err)
+        err = xr_process_give_cap(UT_SLOT_PROC, UT_SLOT_PROC, XR_SLOT_SELF, XR_RIGHTS_ALL);
+    if (err)
+        xr_process_kill(UT_SLOT_PROC);
+    return err;
+}
+
+/* test=bench: runs ipcbench to its end (at most 10 minutes); 0 when it exited with 0, else 1. */
+static int run_bench(void)
+{
+    uint64_t st = 0;
+    long err = bench_start();
+    for (int i = 0; !err && i < 6000; i++) {
+        xr_process_status(UT_SLOT_PROC, &st);
+        if (xr_status_state(st) != XR_PROC_RUNNING)
+            break;
+        xr_sleep_us(100000);
+    }
+    printf("init: ipcbench %s (status %lx)\n", err ? xr_strerror(err) : "ended", st);
+    return !err && xr_status_state(st) == XR_PROC_EXITED && xr_status_code(st) == 0 ? 0 : 1;
+}
+
 int main(uint64_t arg)
 {
     ut_bootinfo = (const xr_bootinfo_t *)arg;
@@ -111,5 +157,7 @@ int main(uint64_t arg)
            ut_bootinfo->module_count, ut_bootinfo->quota_frames, ut_bootinfo->cmdline);
     if (has_word(ut_bootinfo->cmdline, "test=user"))
         return run_user_tests();
+    if (has_word(ut_bootinfo->cmdline, "test=bench"))
+        return run_bench();
     run_system();
 }

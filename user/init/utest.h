@@ -37,11 +37,13 @@ int ut_summary(void);
 #define UT_SLOT_PROC    100 /* a child process */
 #define UT_SLOT_THREAD  101 /* its thread */
 #define UT_SLOT_SCRATCH 110 /* 110..149: free for tests */
-#define UT_SLOT_THREADS 150 /* 150..199: threads made by ut_thread */
+#define UT_SLOT_THREADS 150 /* 150..254: threads made by ut_thread */
 
 /* Start fn(arg) in a new thread of init at priority prio; its cap goes to slot. The thread
  * ends when fn returns. Returns an XR_* code. */
 long ut_thread(void (*fn)(uint64_t), uint64_t arg, unsigned prio, xr_cap_t slot);
+/* The IPC buffer of the thread ut_thread made in slot. */
+uint64_t ut_ipcbuf(xr_cap_t slot);
 /* Wait (sleeping) until the thread in slot is dead, at most ms milliseconds; then delete
  * the cap. Returns true if it ended. */
 bool ut_thread_join(xr_cap_t slot, unsigned ms);
@@ -59,5 +61,7 @@ void tests_sched(void);
 void tests_caps(void);
 void tests_isolation(void);
 void tests_robustness(void);
+void tests_ipc(void);
+void tests_ipc_system(void);
 
 #endif

@@ -1,0 +1,341 @@
+/* User tests of basic IPC between threads of init: message integrity at every length,
+ * badges, FIFO order, non-blocking forms, reply-once, cap transfer with and without the
+ * grant right, cancellation when an endpoint goes, notifications, and bad input. */
+#include "utest.h"
+
+#define INIT_IPCBUF 0x300000ul
+#define EP          111 /* the endpoint most tests use */
+#define EP2         112
+#define EPB         113 /* badged or reduced copies */
+#define NT          114
+#define NT2         115
+#define T0          UT_SLOT_THREADS
+
+static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)INIT_IPCBUF;
+static volatile long t_err;
+static volatile uint64_t t_val[8];
+
+static xr_ipc_buffer_t *buf_of(uint64_t slot)
+{
+    return (xr_ipc_buffer_t *)ut_ipcbuf((xr_cap_t)slot);
+}
+
+/* An echo server thread: every word + 1, the label + 1; label 99 ends it. */
+static void echo_server(uint64_t slot)
+{
+    xr_ipc_buffer_t *buf = buf_of(slot);
+    xr_msg_t m = {0};
+    long err = xr_recv(EP, &m);
+    while (!err && XR_TAG_LABEL(m.tag) != 99) {
+        unsigned len = XR_TAG_LEN(m.tag);
+        for (unsigned i = 0; i < XR_MSG_REGS; i++)
+            m.w[i] += 1;
+        for (unsigned i = XR_MSG_REGS; i < len; i++)
+            buf->msg[i] += 1;
+        m.tag = XR_TAG(XR_TAG_LABEL(m.tag) + 1, 0, len);
+        err = xr_reply_recv(EP, &m);
+    }
+    xr_reply(&m);
+    t_err = err;
+}
+
+static void stop_echo(void)
+{
+    xr_msg_t m = {.tag = XR_TAG(99, 0, 0)};
+    xr_call(EP, &m);
+}
+
+static void setup(void)
+{
+    UT_EQ(xr_map_anon(XR_SLOT_SELF, INIT_IPCBUF, XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF), XR_OK);
+    UT_EQ(xr_endpoint_create(EP), XR_OK);
+    unsigned type, rights;
+    UT_EQ(xr_cap_identify(EP, &type, &rights), XR_OK);
+    UT_EQ(type, XR_OBJ_ENDPOINT);
+    UT_EQ(rights, XR_RIGHTS_ALL);
+}
+
+/* Every length from 0 to 64 words arrives intact, registers and IPC buffer alike. */
+static void integrity_all_lengths(void)
+{
+    UT_EQ(ut_thread(echo_server, T0, 150, T0), XR_OK);
+    for (unsigned len = 0; len <= XR_MSG_MAX; len++) {
+        xr_msg_t m = {.tag = XR_TAG(len + 1000, 0, len)};
+        for (unsigned i = 0; i < XR_MSG_REGS; i++)
+            m.w[i] = len * 1000 + i;
+        for (unsigned i = XR_MSG_REGS; i < len; i++)
+            my_buf->msg[i] = len * 1000 + i;
+        UT_EQ(xr_call(EP, &m), XR_OK);
+        UT_EQ(XR_TAG_LABEL(m.tag), len + 1001);
+        UT_EQ(XR_TAG_LEN(m.tag), len);
+        for (unsigned i = 0; i < len; i++)
+            UT_EQ(i < XR_MSG_REGS ? m.w[i] : my_buf->msg[i], len * 1000 + i + 1);
+        for (unsigned i = len; i < XR_MSG_REGS; i++)
+            UT_EQ(m.w[i], 0); /* words past the length are cleared, not leaked */
+    }
+    stop_echo();
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+}
+
+static void badged_sender(uint64_t w)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 1), .w = {w}};
+    t_err = xr_send(EPB, &m);
+}
+
+static void badges(void)
+{
+    UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_WRITE, 7), XR_OK);
+    UT_EQ(ut_thread(badged_sender, 42, 150, T0), XR_OK);
+    xr_msg_t m = {0};
+    UT_EQ(xr_recv(EP, &m), XR_OK);
+    UT_EQ(m.badge, 7);
+    UT_EQ(m.w[0], 42);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+    UT_EQ(xr_cap_copy(EPB, EPB + 1, XR_RIGHT_WRITE, 9), XR_EPERM); /* no re-badging */
+    UT_EQ(xr_cap_copy(EPB, EPB + 1, XR_RIGHT_WRITE, 0), XR_OK);    /* keeps badge 7 */
+    UT_EQ(ut_thread(badged_sender, 43, 150, T0), XR_OK);
+    UT_EQ(xr_recv(EP, &m), XR_OK);
+    UT_EQ(m.badge, 7);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(xr_cap_delete(EPB + 1), XR_OK);
+    UT_EQ(xr_cap_delete(EPB), XR_OK);
+}
+
+static void fifo_sender(uint64_t id)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 1), .w = {id}};
+    t_err = xr_send(EP, &m);
+}
+
+/* Senders blocked in the order 1, 2, 3 are received in that order. */
+static void fifo_order(void)
+{
+    for (uint64_t i = 0; i < 3; i++) {
+        UT_EQ(ut_thread(fifo_sender, i + 1, 150, T0 + i), XR_OK);
+        xr_sleep_us(10000); /* it runs and blocks before the next one starts */
+    }
+    for (uint64_t i = 0; i < 3; i++) {
+        xr_msg_t m = {0};
+        UT_EQ(xr_recv(EP, &m), XR_OK);
+        UT_EQ(m.w[0], i + 1);
+    }
+    for (int i = 0; i < 3; i++)
+        UT_ASSERT(ut_thread_join(T0 + i, 1000));
+}
+
+static void nonblocking(void)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
+    UT_EQ(xr_nbsend(EP, &m), XR_EAGAIN);
+    UT_EQ(xr_poll(EP, &m), XR_EAGAIN);
+    UT_EQ(ut_thread(fifo_sender, 5, 150, T0), XR_OK);
+    xr_sleep_us(10000);
+    UT_EQ(xr_poll(EP, &m), XR_OK); /* now a sender waits */
+    UT_EQ(m.w[0], 5);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+}
+
+static void reply_twice_server(uint64_t unused)
+{
+    (void)unused;
+    xr_msg_t m = {0};
+    xr_recv(EP, &m);
+    m.tag = XR_TAG(0, 0, 1);
+    m.w[0] = 11;
+    t_val[0] = (uint64_t)xr_reply(&m);
+    t_val[1] = (uint64_t)xr_reply(&m);
+}
+
+static void reply_once(void)
+{
+    xr_msg_t m = {.tag = XR_TAG(0, 0, 0)};
+    UT_EQ(xr_reply(&m), XR_ENOENT); /* nothing to answer */
+    UT_EQ(ut_thread(reply_twice_server, 0, 150, T0), XR_OK);
+    m.tag = XR_TAG(1, 0, 0);
+    UT_EQ(xr_call(EP, &m), XR_OK);
+    UT_EQ(m.w[0], 11);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_val[0], XR_OK);
+    UT_EQ(t_val[1], XR_ENOENT);
+}
+
+static void cap_receiver(uint64_t slot)
+{
+    buf_of(slot)->recv_slots[0] = 130;
+    xr_msg_t m = {0};
+    t_err = xr_recv(EP, &m);
+    t_val[0] = XR_TAG_CAPS(m.tag);
+    unsigned type = 0, rights = 0;
+    t_val[1] = (uint64_t)xr_cap_identify(130, &type, &rights);
+    t_val[2] = type;
+    t_val[3] = rights;
+}
+
+static void cap_transfer_with_grant(void)
+{
+    UT_EQ(ut_thread(cap_receiver, T0, 150, T0), XR_OK);
+    xr_sleep_us(10000);
+    my_buf->send_caps[0] = XR_SLOT_IOPORTS;
+    xr_msg_t m = {.tag = XR_TAG(1, 1, 0)};
+    UT_EQ(xr_send(EP, &m), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+    UT_EQ(t_val[0], 1);
+    UT_EQ(t_val[1], XR_OK);
+    UT_EQ(t_val[2], XR_OBJ_IOPORT);
+    UT_EQ(t_val[3], XR_RIGHT_READ | XR_RIGHT_WRITE);
+    /* the landing slot is now full: the next transfer delivers the message, no cap */
+    UT_EQ(ut_thread(cap_receiver, T0, 150, T0), XR_OK);
+    xr_sleep_us(10000);
+    UT_EQ(xr_send(EP, &m), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_val[0], 0);
+    UT_EQ(xr_cap_delete(130), XR_OK);
+}
+
+static void cap_transfer_without_grant(void)
+{
+    UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_WRITE, 0), XR_OK);
+    my_buf->send_caps[0] = XR_SLOT_IOPORTS;
+    xr_msg_t m = {.tag = XR_TAG(1, 1, 0)};
+    UT_EQ(xr_send(EPB, &m), XR_EPERM);
+    UT_EQ(xr_cap_delete(EPB), XR_OK);
+}
+
+static void blocked_receiver(uint64_t unused)
+{
+    (void)unused;
+    xr_msg_t m = {0};
+    t_err = xr_recv(EP2, &m);
+}
+
+/* The last cap to an endpoint goes while a thread waits on it: the wait ends in XR_EDEAD. */
+static void endpoint_deleted_while_blocked(void)
+{
+    t_err = 12345;
+    UT_EQ(xr_endpoint_create(EP2), XR_OK);
+    UT_EQ(ut_thread(blocked_receiver, 0, 150, T0), XR_OK);
+    xr_sleep_us(20000);
+    UT_EQ(t_err, 12345); /* blocked */
+    UT_EQ(xr_cap_delete(EP2), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_EDEAD);
+}
+
+static void bad_input(void)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
+    UT_EQ(xr_call(120, &m), XR_EBADCAP);          /* empty slot */
+    UT_EQ(xr_call(XR_SLOT_SELF, &m), XR_EBADCAP); /* not an endpoint */
+    UT_EQ(xr_call(300, &m), XR_ERANGE);
+    UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_READ, 0), XR_OK);
+    UT_EQ(xr_send(EPB, &m), XR_EPERM); /* no write right */
+    UT_EQ(xr_cap_delete(EPB), XR_OK);
+    UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_WRITE, 0), XR_OK);
+    UT_EQ(xr_recv(EPB, &m), XR_EPERM); /* no read right */
+    UT_EQ(xr_cap_delete(EPB), XR_OK);
+    m.tag = XR_TAG(1, 0, XR_MSG_MAX + 1);
+    UT_EQ(xr_nbsend(EP, &m), XR_ERANGE); /* too long */
+    m.tag = XR_TAG(1, XR_MSG_MAX_CAPS + 1, 0);
+    UT_EQ(xr_nbsend(EP, &m), XR_ERANGE);     /* too many caps */
+    UT_EQ(xr_endpoint_create(EP), XR_EBUSY); /* slot taken */
+}
+
+static void bad_ipc_buffer(void)
+{
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0x70000000), XR_EFAULT); /* unmapped */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0xffff800000000000ul), XR_EFAULT); /* kernel */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF + 8), XR_EFAULT); /* unaligned */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0x400000),
+          XR_EFAULT);                                           /* init's text: not writable */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0), XR_OK); /* none */
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 10)};
+    UT_EQ(xr_nbsend(EP, &m), XR_EFAULT); /* words in a buffer it does not have */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF), XR_OK);
+}
+
+static void waiter(uint64_t slot)
+{
+    uint64_t bits = 0;
+    t_err = xr_wait((xr_cap_t)slot, &bits);
+    t_val[0] = bits;
+}
+
+static void notifications(void)
+{
+    uint64_t bits;
+    UT_EQ(xr_notify_create(NT), XR_OK);
+    UT_EQ(xr_notify_poll(NT, &bits), XR_EAGAIN);
+    UT_EQ(xr_cap_copy(NT, NT + 10, XR_RIGHT_WRITE, 2), XR_OK);
+    UT_EQ(xr_cap_copy(NT, NT + 11, XR_RIGHT_WRITE, 4), XR_OK);
+    UT_EQ(xr_signal(NT + 10), XR_OK);
+    UT_EQ(xr_signal(NT + 11), XR_OK);
+    UT_EQ(xr_wait(NT, &bits), XR_OK); /* both signals, ORed, without blocking */
+    UT_EQ(bits, 6);
+    UT_EQ(xr_notify_poll(NT, &bits), XR_EAGAIN); /* and cleared */
+    UT_EQ(xr_signal(NT + 10 + 20), XR_EBADCAP);
+    UT_EQ(xr_cap_copy(NT, NT + 12, XR_RIGHT_READ, 0), XR_OK);
+    UT_EQ(xr_signal(NT + 12), XR_EPERM); /* no write right */
+    UT_EQ(xr_cap_delete(NT + 12), XR_OK);
+}
+
+static void notification_wakes_waiter(void)
+{
+    t_val[0] = 0;
+    UT_EQ(ut_thread(waiter, NT, 150, T0), XR_OK);
+    xr_sleep_us(10000);
+    UT_EQ(t_val[0], 0);
+    UT_EQ(xr_signal(NT + 11), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+    UT_EQ(t_val[0], 4);
+}
+
+static void bound_receiver(uint64_t unused)
+{
+    (void)unused;
+    xr_msg_t m = {0};
+    t_err = xr_recv(EP, &m);
+    t_val[0] = XR_TAG_LABEL(m.tag);
+    t_val[1] = m.badge;
+}
+
+/* A thread bound to a notification, blocked in an endpoint receive, wakes on a signal. */
+static void notification_bound_to_receiver(void)
+{
+    UT_EQ(xr_notify_create(NT2), XR_OK);
+    UT_EQ(ut_thread(bound_receiver, 0, 150, T0), XR_OK);
+    UT_EQ(xr_notify_bind(NT2, T0), XR_OK);
+    UT_EQ(xr_notify_bind(NT2, T0), XR_EBUSY);
+    xr_sleep_us(10000);
+    UT_EQ(xr_cap_copy(NT2, NT2 + 20, XR_RIGHT_WRITE, 0x40), XR_OK);
+    UT_EQ(xr_signal(NT2 + 20), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+    UT_EQ(t_val[0], XR_LABEL_NOTIFY);
+    UT_EQ(t_val[1], 0x40);
+    for (xr_cap_t s = NT; s <= NT2 + 20; s++)
+        xr_cap_delete(s);
+}
+
+void tests_ipc(void)
+{
+    ut_run("ipc/endpoint_create", setup);
+    ut_run("ipc/message_integrity_every_length", integrity_all_lengths);
+    ut_run("ipc/badges", badges);
+    ut_run("ipc/fifo_order", fifo_order);
+    ut_run("ipc/nonblocking_send_and_poll", nonblocking);
+    ut_run("ipc/reply_once", reply_once);
+    ut_run("ipc/cap_transfer_with_grant", cap_transfer_with_grant);
+    ut_run("ipc/cap_transfer_without_grant_refused", cap_transfer_without_grant);
+    ut_run("ipc/endpoint_deleted_while_blocked", endpoint_deleted_while_blocked);
+    ut_run("ipc/bad_caps_rights_lengths", bad_input);
+    ut_run("ipc/bad_ipc_buffer", bad_ipc_buffer);
+    ut_run("ipc/notification_signal_wait_poll", notifications);
+    ut_run("ipc/notification_wakes_waiter", notification_wakes_waiter);
+    ut_run("ipc/notification_bound_to_receiver", notification_bound_to_receiver);
+}
