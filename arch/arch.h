@@ -163,11 +163,11 @@ kerr_t arch_copy_from_user(void *dst, uint64_t usrc, size_t n);
 kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
 
 /* The generic kernel's side of entries (implemented outside arch/):
- * - syscall_handler: number and six arguments in, error and value out;
+ * - syscall_handler: number and six arguments in, the error returned, a value out;
  * - kernel_user_fault: a CPU exception in user mode (the thread must not resume);
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
-void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_t *value);
+uint64_t syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *value);
 /* syscall_handler's *err when the handler has written every result register itself. */
 #define SYSCALL_RESULTS_SET (~0ul)
 /* The IPC fastpath (ipc/fastpath.c): handles nr for the current thread and returns the

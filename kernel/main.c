@@ -12,6 +12,7 @@
 #include "sched/sched.h"
 
 void process_init(void);
+void syscall_table_check(void);
 void initproc_start(void);
 
 #define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
@@ -151,6 +152,7 @@ void kmain(uint32_t mb_phys)
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
     process_init();
+    syscall_table_check();
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);

@@ -204,7 +204,9 @@ static kerr_t sys_ioport_out(const uint64_t a[6], uint64_t *value)
     return err;
 }
 
-static const sys_handler_t handlers[XR_SYS_COUNT] = {
+/* Indexed by system-call number; the entry code calls it directly (every entry is set:
+ * syscall_table_check). */
+const sys_handler_t syscall_table[XR_SYS_COUNT] = {
     [XR_SYS_NULL] = sys_null,
     [XR_SYS_DEBUG_WRITE] = sys_debug_write,
     [XR_SYS_EXIT] = sys_exit,
@@ -251,19 +253,30 @@ static const sys_handler_t handlers[XR_SYS_COUNT] = {
     [XR_SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
 };
 
-void syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *err, uint64_t *value)
+static void syscall_refused(uint64_t nr, uint64_t err)
 {
-    if (nr >= XR_SYS_COUNT || !handlers[nr]) {
-        *err = XR_ENOSYS;
-        return;
-    }
-    *err = (uint64_t)(int64_t)handlers[nr](args, value); /* -1 stays SYSCALL_RESULTS_SET */
-    if (*err && *err != SYSCALL_RESULTS_SET)
-        log_debug("syscall %lu from %s: error %lu\n", nr, process_current()->name, *err);
+    log_debug("syscall %lu from %s: error %lu\n", nr, process_current()->name, err);
+}
+
+uint64_t syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *value)
+{
+    if (unlikely(nr >= XR_SYS_COUNT))
+        return XR_ENOSYS;
+    uint64_t err = (uint64_t)(int64_t)syscall_table[nr](args, value); /* -1: SYSCALL_RESULTS_SET */
+    if (unlikely(err && err != SYSCALL_RESULTS_SET))
+        syscall_refused(nr, err);
+    return err;
+}
+
+void syscall_table_check(void)
+{
+    for (unsigned i = 0; i < XR_SYS_COUNT; i++)
+        if (!syscall_table[i])
+            panic("syscall: no handler for number %u", i);
 }
 
 void kernel_before_user_return(void)
 {
-    while (sched_should_switch())
+    while (unlikely(sched_should_switch()))
         sched_schedule();
 }

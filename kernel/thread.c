@@ -58,6 +58,8 @@ void thread_kill(thread_t *t)
     ipc_cancel(t);
     bool running = t == thread_current();
     t->state = TS_DEAD;
+    if (running)
+        sched_hot0.need_switch = true; /* the exit path must not return to it */
     if (!running)
         thread_reap(t); /* the running one is reaped after the switch away from it */
 }

@@ -10,12 +10,13 @@ struct runqueue {
     thread_t *head[SCHED_PRIORITIES], *tail[SCHED_PRIORITIES];
     thread_t *sleepers; /* sorted by wake_tick */
     thread_t *dead;     /* to reap once no longer running */
-    thread_t *current, *idle;
+    thread_t *idle;
     thread_t boot; /* stands for the boot context until sched_start */
     thread_t idle_thread;
     unsigned nrunnable;
-    bool need_switch;
 };
+
+sched_hot_t sched_hot0;
 
 static struct runqueue rq0;
 static uint64_t ticks;
@@ -28,10 +29,6 @@ static struct runqueue *rq(void)
 uint64_t sched_ticks(void)
 {
     return ticks;
-}
-thread_t *thread_current(void)
-{
-    return rq()->current;
 }
 unsigned sched_runnable(void)
 {
@@ -56,8 +53,8 @@ void sched_enqueue(thread_t *t)
     q->tail[t->prio] = t;
     q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
     q->nrunnable++;
-    if (q->current && t->prio > q->current->prio)
-        q->need_switch = true;
+    if (sched_hot0.current && t->prio > sched_hot0.current->prio)
+        sched_hot0.need_switch = true;
 }
 
 static void runq_remove(thread_t *t)
@@ -97,7 +94,7 @@ void sched_dequeue(thread_t *t)
 
 void sched_block(unsigned wait)
 {
-    thread_t *t = rq()->current;
+    thread_t *t = sched_hot0.current;
     t->state = TS_BLOCKED;
     t->wait = (uint8_t)wait;
     sched_schedule();
@@ -113,10 +110,9 @@ void sched_wake(thread_t *t)
 
 void sched_switch_fast(thread_t *next)
 {
-    struct runqueue *q = rq();
-    thread_t *prev = q->current;
-    q->current = next;
-    q->need_switch = false;
+    thread_t *prev = sched_hot0.current;
+    sched_hot0.current = next;
+    sched_hot0.need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
     mm_as_switch(next->proc->as);
     arch_switch_fast(&prev->arch, &next->arch);
@@ -131,14 +127,17 @@ static int highest(const struct runqueue *q)
     return -1;
 }
 
-int sched_best_prio(void) { return highest(rq()); }
+int sched_best_prio(void)
+{
+    return highest(rq());
+}
 
 static void reap_dead(struct runqueue *q)
 {
     thread_t **pp = &q->dead;
     while (*pp) {
         thread_t *t = *pp;
-        if (t == q->current) {
+        if (t == sched_hot0.current) {
             pp = &t->q_next;
             continue;
         }
@@ -151,7 +150,7 @@ static void reap_dead(struct runqueue *q)
 void sched_schedule(void)
 {
     struct runqueue *q = rq();
-    thread_t *prev = q->current;
+    thread_t *prev = sched_hot0.current;
     if (prev != q->idle && prev->state == TS_RUNNABLE && prev != &q->boot)
         sched_enqueue(prev); /* round robin: to the tail of its queue */
     int p = highest(q);
@@ -164,21 +163,15 @@ void sched_schedule(void)
         prev->q_next = q->dead;
         q->dead = prev;
     }
-    q->need_switch = false;
+    sched_hot0.need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
     if (next != prev) {
-        q->current = next;
+        sched_hot0.current = next;
         if (next->proc)
             mm_as_switch(next->proc->as);
         arch_switch(&prev->arch, &next->arch);
     }
     reap_dead(q);
-}
-
-bool sched_should_switch(void)
-{
-    struct runqueue *q = rq();
-    return q->need_switch || q->current->state != TS_RUNNABLE;
 }
 
 void sched_yield(void)
@@ -189,7 +182,7 @@ void sched_yield(void)
 void sched_sleep_until(uint64_t tick)
 {
     struct runqueue *q = rq();
-    thread_t *t = q->current;
+    thread_t *t = sched_hot0.current;
     if (tick <= ticks)
         return;
     t->state = TS_BLOCKED;
@@ -215,12 +208,12 @@ void sched_tick(void)
         t->wait = WAIT_NONE;
         sched_enqueue(t);
     }
-    thread_t *cur = q->current;
+    thread_t *cur = sched_hot0.current;
     if (cur == q->idle) {
-        q->need_switch = q->nrunnable > 0;
+        sched_hot0.need_switch = q->nrunnable > 0;
     } else if (cur->slice && --cur->slice == 0) {
         int p = highest(q);
-        q->need_switch = p >= cur->prio; /* another thread of the same or higher priority */
+        sched_hot0.need_switch = p >= cur->prio; /* another thread of the same or higher priority */
         cur->slice = SCHED_SLICE_TICKS;
     }
 }
@@ -247,7 +240,7 @@ void sched_init(void)
     arch_thread_init_kernel(&q->idle->arch, stack, idle_loop, NULL);
     q->boot.state = TS_DEAD;
     q->boot.reaped = true;
-    q->current = &q->boot;
+    sched_hot0.current = &q->boot;
 }
 
 void sched_start(void)

@@ -37,7 +37,10 @@ void sched_sleep_until(uint64_t tick);
 /* Timer interrupt: count a tick, wake sleepers, end time slices. */
 void sched_tick(void);
 /* True when the running thread should give way before returning to user mode. */
-bool sched_should_switch(void);
+static inline bool sched_should_switch(void)
+{
+    return sched_hot0.need_switch || sched_hot0.current->state != TS_RUNNABLE;
+}
 /* Switch from the boot context to the first thread; never returns. */
 _Noreturn void sched_start(void);
 uint64_t sched_ticks(void);

@@ -31,6 +31,15 @@
 #define CPU_USER_CR3_BITS 48 /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
 #define CPU_ENTRY_IRET    56 /* where the return path builds the final iret frame */
 
+/* System-call numbers the entry code decodes (checked against include/xr/syscall.h by
+ * _Static_assert in thread.c). */
+#define ASM_SYS_CALL       33
+#define ASM_SYS_REPLY_RECV 35
+#define ASM_SYS_COUNT      44
+
+/* Offset of need_switch in the scheduler's per-CPU sched_hot_t (kernel/thread.h checks it). */
+#define SCHED_HOT_NEED_SWITCH 8
+
 #define TRAP_FRAME_SIZE (22 * 8)
 #define VECTOR_SYSCALL  0x100 /* the vector field of a frame made by the syscall entry */
 

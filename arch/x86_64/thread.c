@@ -6,6 +6,14 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/string.h"
+#include "xr/syscall.h"
+
+#define IPC_FAST_CALL       XR_SYS_CALL
+#define IPC_FAST_REPLY_RECV XR_SYS_REPLY_RECV
+
+_Static_assert(ASM_SYS_CALL == XR_SYS_CALL && ASM_SYS_REPLY_RECV == XR_SYS_REPLY_RECV &&
+                   ASM_SYS_COUNT == XR_SYS_COUNT,
+               "asm.h's copies of the system-call numbers");
 
 extern void thread_user_start(void), thread_kernel_start(void), thread_syscall_resume(void);
 void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp);
@@ -174,14 +182,13 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
  * return to user through (another thread's, when the IPC fastpath switched). */
 struct trap_frame *syscall_dispatch(struct trap_frame *f)
 {
-    uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
-    if (ipc_fastpath_enabled) {
+    const uint64_t *args = f->args; /* rdi, rsi, rdx, r10, r8, r9: see struct trap_frame */
+    if (ipc_fastpath_enabled && (f->rax == IPC_FAST_CALL || f->rax == IPC_FAST_REPLY_RECV)) {
         arch_thread_t *next = ipc_fastpath(f->rax, args);
         if (next)
             return user_frame(next);
     }
-    uint64_t err = XR_ENOSYS, value = 0;
-    syscall_handler(f->rax, args, &err, &value);
+    uint64_t value = 0, err = syscall_handler(f->rax, args, &value);
     if (err != SYSCALL_RESULTS_SET) {
         f->rax = err;
         f->rdx = value;

@@ -4,13 +4,24 @@
 
 #include "kernel/types.h"
 
+/* rdi, rsi, rdx, r10, r8, r9 lie in system-call argument order, so a handler's argument
+ * array is the frame itself (trap_frame_args). */
 struct trap_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, rcx;
+    union {
+        struct {
+            uint64_t rdi, rsi, rdx, r10, r8, r9;
+        };
+        uint64_t args[6];
+    };
+    uint64_t rax;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.S pushes 22 words");
+_Static_assert(__builtin_offsetof(struct trap_frame, r9) ==
+                   __builtin_offsetof(struct trap_frame, rdi) + 40,
+               "the six argument registers are contiguous");
 
 /* Called by trap_entry.S with interrupts off. */
 void trap_dispatch(struct trap_frame *f);

@@ -41,6 +41,9 @@ trap_stub_table:
     .endr
 
 /* Frame offsets (struct trap_frame): 15 registers, then these. */
+#define F_ARGS (8 * 8) /* rdi, rsi, rdx, r10, r8, r9: the argument array */
+#define F_RDX (10 * 8)
+#define F_RAX (14 * 8)
 #define F_VECTOR (15 * 8)
 #define F_ERROR (16 * 8)
 #define F_RIP (17 * 8)
@@ -75,22 +78,42 @@ trap_stub_table:
 92:
     .endm
 
+    /* the order of struct trap_frame (arch/x86_64/trap.h), from its top down */
     .macro push_regs
     pushq %rax
-    pushq %rbx
-    pushq %rcx
+    pushq %r9
+    pushq %r8
+    pushq %r10
     pushq %rdx
     pushq %rsi
     pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
+    pushq %rcx
     pushq %r11
+    pushq %rbx
+    pushq %rbp
     pushq %r12
     pushq %r13
     pushq %r14
     pushq %r15
+    .endm
+
+    /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot */
+    .macro pop_regs_inline
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbp
+    popq %rbx
+    popq %r11
+    popq %rcx
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %r10
+    popq %r8
+    popq %r9
+    popq %rax
     .endm
 
     .section .entry.text, "ax"
@@ -153,16 +176,16 @@ pop_regs:
     popq %r14
     popq %r13
     popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
     popq %rbp
+    popq %rbx
+    popq %r11
+    popq %rcx
     popq %rdi
     popq %rsi
     popq %rdx
-    popq %rcx
-    popq %rbx
+    popq %r10
+    popq %r8
+    popq %r9
     popq %rax
     jmp *(%rsp)                  /* the return address parked in the vector slot */
 
@@ -183,23 +206,44 @@ syscall_entry:
     pushq $VECTOR_SYSCALL
     push_regs
     cld
-    mov %rsp, %rdi
+    /* Decode here: a known number goes straight to its handler in syscall_table; call and
+     * reply_recv (the fastpath's) and unknown numbers go through syscall_dispatch. */
+    cmp $ASM_SYS_COUNT, %rax
+    jae 1f
+    cmp $ASM_SYS_CALL, %eax
+    je 1f
+    cmp $ASM_SYS_REPLY_RECV, %eax
+    je 1f
+    lea F_ARGS(%rsp), %rdi
+    lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
+    movq $0, (%rsi)
+    call *syscall_table(, %rax, 8)
+    cmp $-1, %eax               /* SYSCALL_RESULTS_SET: the handler set the registers */
+    je 2f
+    movslq %eax, %rax
+    mov %rax, F_RAX(%rsp)
+    mov F_ERROR(%rsp), %rax
+    mov %rax, F_RDX(%rsp)
+2:  cmpb $0, sched_hot0 + SCHED_HOT_NEED_SWITCH(%rip)
+    je syscall_return
+    call kernel_before_user_return
+    jmp syscall_return
+1:  mov %rsp, %rdi
     call syscall_dispatch
     mov %rax, %rsp              /* the frame to return through (the fastpath may switch) */
     /* fall through */
 
 /* Return from a syscall frame with sysret, unless the return address is not canonical
- * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that. */
+ * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that.
+ * Only syscall frames come here (CS is the user code selector by construction). */
     .globl syscall_return
 syscall_return:
     mov F_RIP(%rsp), %rcx
     shr $47, %rcx
     jnz trap_return
-    cmpq $SEL_UCODE, F_CS(%rsp)
-    jne trap_return
     mov F_RSP(%rsp), %rcx
     mov %rcx, %gs:CPU_USER_RSP
-    call pop_regs
+    pop_regs_inline
     mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
     mov F_RFLAGS - F_VECTOR(%rsp), %r11
     mov %gs:CPU_USER_RSP, %rsp
