@@ -104,8 +104,9 @@ uint64_t arch_kpti_shadow(void);
 #define PT_USER_SLOTS 256 /* PML4 slots 0..255: the user half */
 
 /* Build the kernel's own tables (direct map of [0, phys_end), the image with W^X, the
- * kernel-stack area), switch to them and drop the boot identity map. */
-void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops);
+ * kernel-stack area), switch to them and drop the boot identity map. isolate (kpti=1):
+ * no global kernel mappings, so none survives the switch to a user view. */
+void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops, bool isolate);
 /* Load root (with pcid when PCIDs are on; flush = drop that PCID's stale entries). */
 void arch_switch_root(uint64_t root, unsigned pcid, bool flush);
 /* Invalidate one page in the current address space's TLB entries. */

@@ -147,7 +147,7 @@ void kmain(uint32_t mb_phys)
     if (kboot.has_fb && kboot.fb_type != 2)
         console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
     banner();
-    mm_init(&kboot, mb_phys);
+    mm_init(&kboot, mb_phys, kconfig.kpti);
     arch_pcid_setup(kconfig.pcid);
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);

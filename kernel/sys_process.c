@@ -127,6 +127,11 @@ kerr_t sys_protect(const uint64_t a[6], uint64_t *value)
         return err;
     if ((err = check_map_flags(a[2])))
         return err;
+    unsigned flags;
+    if ((err = mm_as_query(p->as, a[1], NULL, &flags)))
+        return err;
+    if (!(flags & PTF_OWNED))
+        return XR_EPERM; /* a memory object's page keeps the rights its cap allowed */
     return mm_as_protect(p->as, a[1], map_flags(a[2]));
 }
 

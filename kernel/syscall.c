@@ -59,8 +59,8 @@ static kerr_t sys_thread_exit(const uint64_t a[6], uint64_t *value)
     process_t *p = process_current();
     thread_kill(thread_current());
     for (thread_t *t = p->threads; t; t = t->p_next)
-        if (t->state != TS_DEAD)
-            return XR_OK;
+        if (t->state == TS_RUNNABLE || t->state == TS_BLOCKED)
+            return XR_OK; /* a stopped thread does not keep the process going */
     process_terminate(p, XR_PROC_EXITED, 0);
     return XR_OK;
 }
@@ -78,7 +78,8 @@ static kerr_t sys_sleep(const uint64_t a[6], uint64_t *value)
     uint64_t tick_us = 1000000 / SCHED_HZ;
     if (a[0] > 3600ul * 1000000) /* an hour at most */
         return XR_ERANGE;
-    sched_sleep_until(sched_ticks() + (a[0] + tick_us - 1) / tick_us);
+    /* +1: the current tick is partly over, and the sleep must last at least a[0] */
+    sched_sleep_until(sched_ticks() + (a[0] + tick_us - 1) / tick_us + 1);
     return XR_OK;
 }
 

@@ -33,7 +33,10 @@ thread_t *thread_create(process_t *p)
     t->proc = p;
     kobj_ref(&p->obj); /* a thread keeps its process object (and quota) alive */
     t->state = TS_STOPPED;
-    t->prio = 100;
+    t->prio = THREAD_DEFAULT_PRIO; /* never above its creator's: see below */
+    thread_t *creator = thread_current();
+    if (creator && creator->proc && creator->prio < t->prio)
+        t->prio = creator->prio;
     arch_thread_init_user(&t->arch, stack, arch_phys_to_virt(fpu));
     t->p_next = p->threads;
     p->threads = t;

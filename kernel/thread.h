@@ -59,6 +59,7 @@ typedef struct thread {
 /* A stopped thread in p, charged to p's quota (THREAD_CHARGE frames); NULL when out. */
 thread_t *thread_create(struct process *p);
 #define THREAD_CHARGE (KSTACK_PAGES + 2)
+#define THREAD_DEFAULT_PRIO 100
 /* Make a stopped thread runnable. XR_EBUSY if it is not stopped. */
 kerr_t thread_start(thread_t *t);
 /* Stop t for good: off every queue, marked dead, reaped at the next switch. */

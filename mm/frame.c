@@ -143,7 +143,7 @@ static void pt_free(void *ctx, uint64_t table)
 
 const pt_ops_t mm_kernel_pt_ops = {pt_alloc, pt_free, NULL};
 
-void mm_init(const mb2_info_t *boot, uint64_t info_phys)
+void mm_init(const mb2_info_t *boot, uint64_t info_phys, bool isolate)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (unsigned i = 0; i < boot->mmap_count; i++) {
@@ -177,7 +177,7 @@ void mm_init(const mb2_info_t *boot, uint64_t info_phys)
                  pools[i].end, buddy_total_frames(&pools[i].zone));
     }
     kprintf("mm: frames total=%lu free=%lu\n", total, free);
-    arch_paging_init(hi, &mm_kernel_pt_ops);
+    arch_paging_init(hi, &mm_kernel_pt_ops, isolate);
 }
 
 uint64_t mm_frame_alloc(mm_pool_t pool, unsigned order)

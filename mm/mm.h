@@ -24,8 +24,9 @@ typedef struct mm_pool_stats {
 } mm_pool_stats_t;
 
 /* Set up the pools from the boot memory map (kernel image, modules and boot data
- * reserved), then the kernel's page tables. Called once by kmain. */
-void mm_init(const mb2_info_t *boot, uint64_t info_phys);
+ * reserved), then the kernel's page tables (isolate: page-table isolation is on, so no
+ * global kernel mappings). Called once by kmain. */
+void mm_init(const mb2_info_t *boot, uint64_t info_phys, bool isolate);
 /* Allocate 2^order zeroed frames from pool; returns the physical address or 0. Takes the pool lock.
  */
 uint64_t mm_frame_alloc(mm_pool_t pool, unsigned order);

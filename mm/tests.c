@@ -1,6 +1,7 @@
 /* Self-tests of the memory manager: frame pools, bad frees, slab isolation and misuse
  * detection, mappings, W^X of the kernel, page-table pool separation, quotas, leaks. */
 #include "config.h"
+#include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 #include "mm/mm.h"
@@ -350,4 +351,16 @@ KTEST(mm, switch_address_space)
     mm_as_switch(NULL);
     KT_EQ(err, XR_OK);
     mm_as_destroy(as);
+}
+
+/* With page-table isolation the kernel's mappings are not global, so no TLB entry of
+ * theirs outlives the switch to a user view; without it they are. */
+KTEST(mm, global_pages_follow_kpti)
+{
+    unsigned flags;
+    KT_EQ(arch_pt_query(arch_kernel_root(), (uint64_t)kmain, NULL, &flags), XR_OK);
+    KT_EQ(!!(flags & PTF_GLOBAL), !kconfig.kpti);
+    KT_EQ(arch_pt_query(arch_kernel_root(), (uint64_t)arch_phys_to_virt(0x8000000), NULL, &flags),
+          XR_OK);
+    KT_EQ(!!(flags & PTF_GLOBAL), !kconfig.kpti);
 }

@@ -13,6 +13,7 @@ extern const char _entry_text_start[], _entry_text_end[], _entry_data_start[], _
 static uint64_t kernel_root;
 static uint64_t kpti_shadow_pdpt; /* slot 511 of every user-view root: entry pages only */
 static bool nx_on, pcid_on;
+static bool global_on = true; /* PTF_GLOBAL honoured; off with page-table isolation */
 
 static uint64_t *table(uint64_t entry)
 {
@@ -28,7 +29,7 @@ static uint64_t flags_to_pte(unsigned f)
         e |= PTE_NX;
     if (f & PTF_USER)
         e |= PTE_U;
-    if (f & PTF_GLOBAL)
+    if ((f & PTF_GLOBAL) && global_on)
         e |= PTE_G;
     if (f & PTF_NOCACHE)
         e |= PTE_PCD | PTE_PWT;
@@ -304,9 +305,10 @@ static void build_kpti_shadow(const pt_ops_t *ops)
     ops->free(ops->ctx, shadow_root);
 }
 
-void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops)
+void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops, bool isolate)
 {
     nx_on = arch_cpu_info()->nx;
+    global_on = !isolate; /* global entries would outlive the switch to the user view */
     uint64_t root = ops->alloc(ops->ctx);
     if (!root)
         panic("paging: no frame for the kernel root table");

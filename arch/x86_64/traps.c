@@ -174,6 +174,11 @@ void trap_dispatch(struct trap_frame *f)
     } else if (f->vector >= 32) {
         apic_eoi();
         log_warn("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+    } else if (f->vector == 2) {
+        log_warn("trap: NMI (ignored)\n"); /* not the running program's doing */
+    } else if (f->vector == 18) {
+        trap_report(f, "machine check");
+        panic("machine check");
     } else if (user) {
         kernel_user_fault((unsigned)f->vector, f->error, f->vector == 14 ? read_cr2() : 0, f->rip);
     } else {
