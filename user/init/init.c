@@ -79,24 +79,57 @@ static int run_user_tests(void)
     return ut_summary() ? 1 : 0;
 }
 
-/* The normal boot: start "hello" and report how it ended, then stay alive. */
-static _Noreturn void run_system(void)
+#define SYS_PAGER_PROC   60
+#define SYS_PAGER_THREAD 61
+#define SYS_PAGER_EP     62
+#define SYS_FAULT_CAP    63
+
+/* Start the pager (boot module "pager") with a fresh endpoint as its slot 5. */
+static long start_pager(void)
 {
     size_t size;
-    const void *hello = ut_module("hello", &size);
-    if (!hello) {
-        printf("init: no \"hello\" module\n");
-    } else {
-        long err = xr_spawn_elf(hello, size, 256, 0, 100, UT_SLOT_PROC, UT_SLOT_THREAD);
-        uint64_t st = 0;
-        for (int i = 0; !err && i < 500; i++) {
-            xr_process_status(UT_SLOT_PROC, &st);
-            if (xr_status_state(st) != XR_PROC_RUNNING)
-                break;
-            xr_sleep_us(10000);
-        }
-        printf("init: hello %s (status %lx)\n", err ? xr_strerror(err) : "ended", st);
+    const void *pager = ut_module("pager", &size);
+    if (!pager)
+        return XR_ENOENT;
+    long err = xr_spawn_elf(pager, size, 256, 0, 150, SYS_PAGER_PROC, SYS_PAGER_THREAD);
+    err = err ? err : xr_endpoint_create(SYS_PAGER_EP);
+    return err ? err : xr_process_give_cap(SYS_PAGER_PROC, SYS_PAGER_EP, 5, XR_RIGHT_READ);
+}
+
+/* Start a program whose faults go to the pager as client n (demand-zero heap, a stack
+ * that grows), and wait for it to end. */
+static void run_paged(const char *name, unsigned n)
+{
+    size_t size;
+    const void *image = ut_module(name, &size);
+    long err =
+        image ? xr_spawn_elf(image, size, 256, 0, 100, UT_SLOT_PROC, UT_SLOT_THREAD) : XR_ENOENT;
+    err = err ? err
+              : xr_process_give_cap(SYS_PAGER_PROC, UT_SLOT_PROC, 16 + n,
+                                    XR_RIGHT_READ | XR_RIGHT_WRITE);
+    err = err ? err : xr_cap_copy(SYS_PAGER_EP, SYS_FAULT_CAP, XR_RIGHT_WRITE, n);
+    err = err ? err : xr_thread_set_fault(UT_SLOT_THREAD, SYS_FAULT_CAP);
+    uint64_t st = 0;
+    for (int i = 0; !err && i < 500; i++) {
+        xr_process_status(UT_SLOT_PROC, &st);
+        if (xr_status_state(st) != XR_PROC_RUNNING)
+            break;
+        xr_sleep_us(10000);
     }
+    printf("init: %s %s (status %lx)\n", name, err ? xr_strerror(err) : "ended", st);
+    xr_cap_delete(SYS_FAULT_CAP);
+    xr_cap_delete(UT_SLOT_THREAD);
+    xr_cap_delete(UT_SLOT_PROC);
+}
+
+/* The normal boot: start the pager, run "hello" under it, then stay alive. */
+static _Noreturn void run_system(void)
+{
+    long err = start_pager();
+    if (err)
+        printf("init: no pager (%s)\n", xr_strerror(err));
+    else
+        run_paged("hello", 1);
     printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
     for (;;)
         xr_sleep_us(1000000000);
@@ -122,6 +155,11 @@ static long bench_start(void)
     err = xr_map_anon(UT_SLOT_PROC, BENCH_CMDLINE_VA, 0);
     if (!err)
         err = xr_mem_write(UT_SLOT_PROC, BENCH_CMDLINE_VA, line, strlen(line) + 1);
+    /* The "ipcserver" module, read-only, in ipcbench's slot 8 (BENCH_SLOT_SERVER_IMAGE): the
+     * server it spawns for its cross-address-space cases. */
+    for (uint32_t i = 0; !err && i < ut_bootinfo->module_count; i++)
+        if (strcmp(ut_bootinfo->modules[i].name, "ipcserver") == 0)
+            err = xr_process_give_cap(UT_SLOT_PROC, ut_bootinfo->modules[i].cap, 8, XR_RIGHT_READ);
     if (!err)
         err = xr_process_give_cap(UT_SLOT_PROC, UT_SLOT_THREAD, XR_SLOT_SELF_THREAD, XR_RIGHTS_ALL);
     if (!err)
