@@ -140,8 +140,25 @@ void arch_switch(arch_thread_t *from, arch_thread_t *to);
 /* A user thread's saved message registers (docs/ipc.md): ARCH_REG_RESULT (the error),
  * ARCH_REG_BADGE, ARCH_REG_TAG, then ARCH_REG_W0 + i for words 0..3. */
 enum { ARCH_REG_RESULT, ARCH_REG_BADGE, ARCH_REG_TAG, ARCH_REG_W0 };
-uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r);
-void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v);
+/* Where they sit in the saved frame at the top of the thread's kernel stack (checked by
+ * arch/x86_64/trap.h): badge, tag and words 0..3 are six consecutive words. */
+#define ARCH_FRAME_SIZE   176
+#define ARCH_FRAME_MSG    64
+#define ARCH_FRAME_RESULT 112
+static inline uint64_t *arch_ipc_slot(const arch_thread_t *t, unsigned r)
+{
+    uint64_t frame = t->kstack_top - ARCH_FRAME_SIZE;
+    return (uint64_t *)(frame + (r == ARCH_REG_RESULT ? ARCH_FRAME_RESULT
+                                                      : ARCH_FRAME_MSG + 8 * (r - ARCH_REG_BADGE)));
+}
+static inline uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r)
+{
+    return *arch_ipc_slot(t, r);
+}
+static inline void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v)
+{
+    *arch_ipc_slot(t, r) = v;
+}
 /* Mark a thread whose user frame holds its complete state (blocked in a system call
  * whose results are in the frame) so that switching to it returns straight to user. */
 void arch_thread_park(arch_thread_t *t);

@@ -1,11 +1,17 @@
-/* Byte-at-a-time memory and string routines; rep movsb/stosb are fast on modern CPUs
- * but these must stay arch-neutral, so hot paths use arch-specific copies instead. */
+/* Memory and string routines in plain C (arch-neutral): memcpy moves words when it can,
+ * the rest go byte by byte. */
 #include "kernel/string.h"
 
+/* Eight bytes at a time while both pointers are 8-byte aligned (IPC buffers, pages), then
+ * the tail byte by byte. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     uint8_t *d = dst;
     const uint8_t *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(uint64_t *)d = *(const uint64_t *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;

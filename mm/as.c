@@ -255,6 +255,8 @@ void mm_as_destroy(mm_as_t *as)
 
 void mm_as_switch(mm_as_t *as)
 {
+    if (as && as == current_as && !as->tlb_stale)
+        return; /* already loaded, nothing to flush: threads of one process */
     current_as = as;
     if (!as) {
         arch_switch_root(arch_kernel_root(), 0, false);

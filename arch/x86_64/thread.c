@@ -70,55 +70,6 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
     f->rdi = arg;
 }
 
-uint64_t arch_ipc_reg(const arch_thread_t *t, unsigned r)
-{
-    const struct trap_frame *f = (const struct trap_frame *)(t->kstack_top - sizeof(*f));
-    switch (r) {
-    case ARCH_REG_RESULT:
-        return f->rax;
-    case ARCH_REG_BADGE:
-        return f->rdi;
-    case ARCH_REG_TAG:
-        return f->rsi;
-    case ARCH_REG_W0:
-        return f->rdx;
-    case ARCH_REG_W0 + 1:
-        return f->r10;
-    case ARCH_REG_W0 + 2:
-        return f->r8;
-    default:
-        return f->r9;
-    }
-}
-
-void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v)
-{
-    struct trap_frame *f = user_frame(t);
-    switch (r) {
-    case ARCH_REG_RESULT:
-        f->rax = v;
-        break;
-    case ARCH_REG_BADGE:
-        f->rdi = v;
-        break;
-    case ARCH_REG_TAG:
-        f->rsi = v;
-        break;
-    case ARCH_REG_W0:
-        f->rdx = v;
-        break;
-    case ARCH_REG_W0 + 1:
-        f->r10 = v;
-        break;
-    case ARCH_REG_W0 + 2:
-        f->r8 = v;
-        break;
-    default:
-        f->r9 = v;
-        break;
-    }
-}
-
 /* Parking only marks the thread: its stack may still be in use (the fastpath runs on it);
  * the resume frame is laid out when something switches to it (arch_switch). */
 void arch_thread_park(arch_thread_t *t)

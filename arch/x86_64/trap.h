@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_64_TRAP_H
 #define ARCH_X86_64_TRAP_H
 
+#include "arch/arch.h"
 #include "kernel/types.h"
 
 /* rdi, rsi, rdx, r10, r8, r9 lie in system-call argument order, so a handler's argument
@@ -19,6 +20,10 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.S pushes 22 words");
+_Static_assert(sizeof(struct trap_frame) == ARCH_FRAME_SIZE &&
+                   __builtin_offsetof(struct trap_frame, rdi) == ARCH_FRAME_MSG &&
+                   __builtin_offsetof(struct trap_frame, rax) == ARCH_FRAME_RESULT,
+               "arch/arch.h's message-register offsets");
 _Static_assert(__builtin_offsetof(struct trap_frame, r9) ==
                    __builtin_offsetof(struct trap_frame, rdi) + 40,
                "the six argument registers are contiguous");
