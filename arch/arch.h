@@ -161,7 +161,10 @@ static inline void arch_ipc_set_reg(arch_thread_t *t, unsigned r, uint64_t v)
 }
 /* Mark a thread whose user frame holds its complete state (blocked in a system call
  * whose results are in the frame) so that switching to it returns straight to user. */
-void arch_thread_park(arch_thread_t *t);
+static inline void arch_thread_park(arch_thread_t *t)
+{
+    t->parked = true;
+}
 /* The fastpath's switch: FPU state and the kernel stack entries use; no stack switch
  * (the caller returns to user through to's frame, see arch_syscall_frame). */
 void arch_switch_fast(arch_thread_t *from, arch_thread_t *to);

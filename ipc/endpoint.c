@@ -20,53 +20,13 @@ endpoint_t *endpoint_create(process_t *owner)
     return ep;
 }
 
-/* ---- queues ---- */
-
-static void queue_push(thread_t **head, thread_t **tail, thread_t *t)
-{
-    t->q_next = NULL;
-    t->q_prev = *tail;
-    if (*tail)
-        (*tail)->q_next = t;
-    else
-        *head = t;
-    *tail = t;
-}
-
-static void queue_remove(thread_t **head, thread_t **tail, thread_t *t)
-{
-    if (t->q_prev)
-        t->q_prev->q_next = t->q_next;
-    else
-        *head = t->q_next;
-    if (t->q_next)
-        t->q_next->q_prev = t->q_prev;
-    else
-        *tail = t->q_prev;
-    t->q_next = t->q_prev = NULL;
-}
-
-thread_t *ep_pop(endpoint_t *ep)
-{
-    thread_t *t = ep->head;
-    queue_remove(&ep->head, &ep->tail, t);
-    if (!ep->head)
-        ep->state = EP_IDLE;
-    return t;
-}
-
-void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
-{
-    ep->state = state;
-    queue_push(&ep->head, &ep->tail, t);
-    t->blocked_on = ep;
-}
+/* ---- queues (the helpers are inline in ipc/ipc.h, for the fastpath) ---- */
 
 static void ep_block(endpoint_t *ep, ep_state_t state, unsigned wait)
 {
     thread_t *t = thread_current();
     ep->state = state;
-    queue_push(&ep->head, &ep->tail, t);
+    ipc_queue_push(&ep->head, &ep->tail, t);
     t->blocked_on = ep;
     sched_block(wait);
 }
@@ -287,7 +247,7 @@ bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip
 void ipc_cancel_recv(thread_t *t)
 {
     endpoint_t *ep = t->blocked_on;
-    queue_remove(&ep->head, &ep->tail, t);
+    ipc_queue_remove(&ep->head, &ep->tail, t);
     if (!ep->head)
         ep->state = EP_IDLE;
     t->blocked_on = NULL;
@@ -304,12 +264,12 @@ void ipc_cancel(thread_t *t)
 {
     if (t->state == TS_BLOCKED && (t->wait == WAIT_SEND || t->wait == WAIT_RECV)) {
         endpoint_t *ep = t->blocked_on;
-        queue_remove(&ep->head, &ep->tail, t);
+        ipc_queue_remove(&ep->head, &ep->tail, t);
         if (!ep->head)
             ep->state = EP_IDLE;
     } else if (t->state == TS_BLOCKED && t->wait == WAIT_NOTIFY) {
         notification_t *n = t->blocked_on;
-        queue_remove(&n->head, &n->tail, t);
+        ipc_queue_remove(&n->head, &n->tail, t);
     }
     t->blocked_on = NULL;
     if (t->reply_from) { /* t waited for a reply: the server's reply will find no one */

@@ -24,7 +24,8 @@ static endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights, 
 
 /* Message registers straight into the partner's saved state; words past the length
  * are cleared, as the slowpath does. */
-static void fast_deliver(thread_t *to, uint64_t badge, const uint64_t a[6])
+static inline __attribute__((always_inline)) void fast_deliver(thread_t *to, uint64_t badge,
+                                                               const uint64_t a[6])
 {
     unsigned len = a[1] & 0xff;
     ipc_set_reg(to, ARCH_REG_RESULT, XR_OK);

@@ -54,9 +54,48 @@ kerr_t notification_bind(notification_t *n, thread_t *t);
 /* Take t off whatever IPC object it waits on and break its reply links; its partner (if
  * it holds t's reply, or waits for t's) is woken with XR_EDEAD. For thread_kill. */
 void ipc_cancel(thread_t *t);
-/* The endpoint queue, for the fastpath: take the first thread, or add t at the tail. */
-thread_t *ep_pop(endpoint_t *ep);
-void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t);
+/* FIFO queues of blocked threads, linked through q_next/q_prev. */
+static inline void ipc_queue_push(thread_t **head, thread_t **tail, thread_t *t)
+{
+    t->q_next = NULL;
+    t->q_prev = *tail;
+    if (*tail)
+        (*tail)->q_next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+static inline void ipc_queue_remove(thread_t **head, thread_t **tail, thread_t *t)
+{
+    if (t->q_prev)
+        t->q_prev->q_next = t->q_next;
+    else
+        *head = t->q_next;
+    if (t->q_next)
+        t->q_next->q_prev = t->q_prev;
+    else
+        *tail = t->q_prev;
+    t->q_next = t->q_prev = NULL;
+}
+
+/* Take the first thread of an endpoint's queue (there is one). */
+static inline thread_t *ep_pop(endpoint_t *ep)
+{
+    thread_t *t = ep->head;
+    ipc_queue_remove(&ep->head, &ep->tail, t);
+    if (!ep->head)
+        ep->state = EP_IDLE;
+    return t;
+}
+
+/* Queue t on ep, which then holds threads of that state. */
+static inline void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
+{
+    ep->state = state;
+    ipc_queue_push(&ep->head, &ep->tail, t);
+    t->blocked_on = ep;
+}
 /* Take a thread blocked in an endpoint receive off its queue (it stays blocked). */
 void ipc_cancel_recv(thread_t *t);
 /* The IPC buffer of t, if it has a valid one. */
@@ -71,6 +110,22 @@ static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v)
 {
     arch_ipc_set_reg(&t->arch, r, v);
 }
+
+/* ---- memory objects (ipc/memobj.c) ---- */
+/* A memory object of pages (1..MEMOBJ_MAX_PAGES) zeroed, contiguous user-pool frames:
+ * 2^ceil(log2(pages)) frames plus one for the object are charged to owner's quota. NULL
+ * when out of quota or memory. The caller inserts a cap (refs start at 0). */
+memobj_t *memobj_create(struct process *owner, uint64_t pages);
+/* Map page offset / 4096 of m at va in p with PTF_* flags (rights already checked). A
+ * dynamic object records the mapping and holds a reference on p; XR_ENOMEM when its
+ * MEMOBJ_MAPS records are all in use; otherwise as mm_as_map. */
+kerr_t memobj_map(memobj_t *m, struct process *p, uint64_t offset, uint64_t va, unsigned flags);
+/* XR_SYS_UNMAP removed the page pa (not owned) at va from p: drop its record, if a
+ * dynamic object holds pa. */
+void memobj_unmapped(struct process *p, uint64_t va, uint64_t pa);
+/* The last reference is gone: remove every recorded mapping that still maps one of the
+ * object's frames, free the frames, uncharge, drop the process references, free. */
+void memobj_destroy(memobj_t *m);
 
 extern uint64_t ipc_fastpath_hits;
 

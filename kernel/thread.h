@@ -58,7 +58,7 @@ typedef struct thread {
 
 /* A stopped thread in p, charged to p's quota (THREAD_CHARGE frames); NULL when out. */
 thread_t *thread_create(struct process *p);
-#define THREAD_CHARGE (KSTACK_PAGES + 2)
+#define THREAD_CHARGE       (KSTACK_PAGES + 2)
 #define THREAD_DEFAULT_PRIO 100
 /* Make a stopped thread runnable. XR_EBUSY if it is not stopped. */
 kerr_t thread_start(thread_t *t);
@@ -71,6 +71,7 @@ void thread_reap(thread_t *t);
 typedef struct sched_hot {
     thread_t *current; /* the thread running on this CPU */
     bool need_switch;  /* a better thread is runnable, or a time slice ended */
+    int best;          /* the highest priority with a queued runnable thread, or -1 */
 } sched_hot_t;
 extern sched_hot_t sched_hot0;
 _Static_assert(__builtin_offsetof(sched_hot_t, need_switch) == 8,

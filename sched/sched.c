@@ -53,9 +53,13 @@ void sched_enqueue(thread_t *t)
     q->tail[t->prio] = t;
     q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
     q->nrunnable++;
+    if (t->prio > sched_hot0.best)
+        sched_hot0.best = t->prio;
     if (sched_hot0.current && t->prio > sched_hot0.current->prio)
         sched_hot0.need_switch = true;
 }
+
+static int highest(const struct runqueue *q);
 
 static void runq_remove(thread_t *t)
 {
@@ -68,8 +72,11 @@ static void runq_remove(thread_t *t)
         t->q_next->q_prev = t->q_prev;
     else
         q->tail[t->prio] = t->q_prev;
-    if (!q->head[t->prio])
+    if (!q->head[t->prio]) {
         q->bitmap[t->prio / 64] &= ~(1ul << (t->prio % 64));
+        if (t->prio == sched_hot0.best)
+            sched_hot0.best = highest(q);
+    }
     t->q_next = t->q_prev = NULL;
     q->nrunnable--;
 }
@@ -125,11 +132,6 @@ static int highest(const struct runqueue *q)
         if (q->bitmap[w])
             return w * 64 + 63 - __builtin_clzl(q->bitmap[w]);
     return -1;
-}
-
-int sched_best_prio(void)
-{
-    return highest(rq());
 }
 
 static void reap_dead(struct runqueue *q)
@@ -238,6 +240,7 @@ void sched_init(void)
     q->idle = &q->idle_thread;
     q->idle->state = TS_RUNNABLE;
     arch_thread_init_kernel(&q->idle->arch, stack, idle_loop, NULL);
+    sched_hot0.best = -1;
     q->boot.state = TS_DEAD;
     q->boot.reaped = true;
     sched_hot0.current = &q->boot;

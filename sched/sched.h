@@ -26,7 +26,10 @@ void sched_block(unsigned wait);
 /* Make a blocked thread runnable again (at the tail of its priority's queue). */
 void sched_wake(thread_t *t);
 /* The highest priority with a runnable thread queued, or -1. */
-int sched_best_prio(void);
+static inline int sched_best_prio(void)
+{
+    return sched_hot0.best;
+}
 /* The IPC fastpath's switch: next becomes current (address space, FPU, entry stack)
  * without a stack switch; the caller returns to user through next's frame. */
 void sched_switch_fast(thread_t *next);

@@ -70,13 +70,8 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
     f->rdi = arg;
 }
 
-/* Parking only marks the thread: its stack may still be in use (the fastpath runs on it);
- * the resume frame is laid out when something switches to it (arch_switch). */
-void arch_thread_park(arch_thread_t *t)
-{
-    t->parked = true;
-}
-
+/* arch_thread_park (arch.h) only marks the thread: its stack may still be in use (the
+ * fastpath runs on it); the resume frame is laid out when something switches to it. */
 void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
 {
     arch_fpu_save(from->fpu);
