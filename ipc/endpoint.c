@@ -5,6 +5,7 @@
 #include "kernel/process.h"
 #include "kernel/string.h"
 #include "sched/sched.h"
+#include "xr/syscall.h"
 
 static kcache_t ep_cache;
 
@@ -53,6 +54,8 @@ static unsigned transfer_caps(thread_t *from, xr_ipc_buffer_t *sb, thread_t *to,
     if (!sb || !rb)
         return 0;
     for (unsigned i = 0; i < ncaps && i < XR_MSG_MAX_CAPS; i++) {
+        if (rb->recv_slots[i] == XR_SLOT_NULL) /* slot 0 stays empty */
+            break;
         if (cap_copy(&from->proc->caps, sb->send_caps[i], &to->proc->caps, rb->recv_slots[i],
                      XR_RIGHTS_ALL, 0) != XR_OK)
             break;
@@ -103,18 +106,42 @@ static void sender_message(thread_t *s, uint64_t *tag, uint64_t w[4])
         w[i] = ipc_reg(s, ARCH_REG_W0 + i);
 }
 
-/* A fault message has a fifth word (the access bits) in the receiver's buffer. */
+/* A fault message has a fifth word (the access bits) in the receiver's buffer; without
+ * a buffer the receiver gets the four register words. */
 static void deliver_fault_extra(thread_t *s, thread_t *r)
 {
     xr_ipc_buffer_t *rb = ipc_buffer(r);
-    if (rb)
+    if (rb) {
         rb->msg[4] = s->fault_msg[4];
-    else
+        ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_LABEL_FAULT, 0, 5));
+    } else {
         ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_LABEL_FAULT, 0, 4));
+    }
 }
 
+static void wake_with(thread_t *t, kerr_t err);
+
+/* A caller whose reply is dropped (its server received again, or died): a call fails with
+ * err; a faulting thread just runs its faulting instruction again, which faults anew
+ * (and reaches whatever handler it then has), so its registers are never touched. */
+static void drop_caller(thread_t *caller, kerr_t err)
+{
+    caller->reply_from = NULL;
+    if (caller->state != TS_BLOCKED)
+        return;
+    if (caller->ipc_fault) {
+        caller->ipc_fault = false;
+        sched_wake(caller);
+    } else {
+        wake_with(caller, err);
+    }
+}
+
+/* server now owes caller a reply; a reply it still owed an earlier caller is dropped. */
 static void link_reply(thread_t *server, thread_t *caller)
 {
+    if (unlikely(server->reply_to != NULL))
+        drop_caller(server->reply_to, XR_ECANCELED);
     server->reply_to = caller;
     caller->reply_from = server;
     caller->state = TS_BLOCKED;
@@ -198,6 +225,7 @@ static void reply_fault(thread_t *t, uint64_t tag)
     process_terminate(t->proc, XR_PROC_KILLED, (unsigned)t->fault_msg[0]);
 }
 
+/* Replies carry words, never caps (a reply has no cap whose grant right could allow it). */
 uint64_t ipc_reply(uint64_t tag, const uint64_t w[4])
 {
     thread_t *cur = thread_current(), *caller = cur->reply_to;
@@ -205,13 +233,17 @@ uint64_t ipc_reply(uint64_t tag, const uint64_t w[4])
         return XR_ENOENT;
     if (XR_TAG_LEN(tag) > XR_MSG_MAX || XR_TAG_CAPS(tag) > XR_MSG_MAX_CAPS)
         return XR_ERANGE;
+    if (XR_TAG_CAPS(tag))
+        return XR_EPERM;
+    if (XR_TAG_LEN(tag) > XR_MSG_REGS && !ipc_buffer(cur))
+        return XR_EFAULT;
     cur->reply_to = NULL;
     caller->reply_from = NULL;
     if (caller->ipc_fault) {
         reply_fault(caller, tag);
         return XR_OK;
     }
-    deliver(cur, caller, 0, true, tag, w);
+    deliver(cur, caller, 0, false, tag, w);
     sched_wake(caller);
     return XR_OK;
 }
@@ -279,9 +311,7 @@ void ipc_cancel(thread_t *t)
     if (t->reply_to) { /* t owed a reply: its caller learns the server died */
         thread_t *caller = t->reply_to;
         t->reply_to = NULL;
-        caller->reply_from = NULL;
-        if (caller->state == TS_BLOCKED)
-            wake_with(caller, XR_EDEAD);
+        drop_caller(caller, XR_EDEAD);
     }
     if (t->bound) {
         t->bound->bound = NULL;

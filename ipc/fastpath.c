@@ -65,8 +65,8 @@ static arch_thread_t *fastpath_call(const uint64_t a[6])
     if (unlikely(!ep || ep->state != EP_RECEIVERS))
         return NULL;
     thread_t *r = ep->head;
-    if (unlikely(r->prio < sched_best_prio() || r->cpu != cur->cpu))
-        return NULL; /* the scheduler must choose */
+    if (unlikely(r->prio <= sched_best_prio() || r->cpu != cur->cpu || r->reply_to))
+        return NULL; /* the scheduler must choose, or r still owes a reply */
     ep_pop(ep);
     fast_deliver(r, badge, a);
     r->reply_to = cur;
@@ -81,8 +81,8 @@ static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
     uint64_t badge;
     if (unlikely((a[1] & 0xff00) || (a[1] & 0xff) > XR_MSG_REGS || !caller))
         return NULL;
-    if (unlikely(caller->ipc_fault || caller->prio < sched_best_prio() || caller->cpu != cur->cpu))
-        return NULL;
+    if (unlikely(caller->ipc_fault || caller->prio <= sched_best_prio() || caller->cpu != cur->cpu))
+        return NULL; /* a same-priority thread queued first runs first, as on the slowpath */
     endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_READ, &badge);
     if (unlikely(!ep || ep->state == EP_SENDERS || (cur->bound && cur->bound->bits)))
         return NULL; /* a sender waits, or a signal: the receive would not block */

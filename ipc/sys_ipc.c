@@ -95,6 +95,8 @@ kerr_t sys_reply_recv(const uint64_t a[6], uint64_t *v)
     uint64_t r = ipc_reply(a[1], &a[2]);
     if (r != XR_OK && r != XR_ENOENT)
         return regs_err((kerr_t)r);
+    if (thread_current()->state == TS_DEAD)
+        return (kerr_t)SYSCALL_RESULTS_SET; /* its reply ended its own process */
     r = ipc_recv(ep, true);
     return r == SYSCALL_RESULTS_SET ? r : regs_err((kerr_t)r);
 }

@@ -129,7 +129,10 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
 struct trap_frame *syscall_dispatch(struct trap_frame *f)
 {
     const uint64_t *args = f->args; /* rdi, rsi, rdx, r10, r8, r9: see struct trap_frame */
-    if (ipc_fastpath_enabled && (f->rax == IPC_FAST_CALL || f->rax == IPC_FAST_REPLY_RECV)) {
+    /* only register-sized messages without caps are worth trying: tag bits 8..15 (caps)
+     * clear and length 0..4 */
+    if (ipc_fastpath_enabled && (f->rsi & 0xff00) == 0 && (f->rsi & 0xff) <= 4 &&
+        (f->rax == IPC_FAST_CALL || f->rax == IPC_FAST_REPLY_RECV)) {
         arch_thread_t *next = ipc_fastpath(f->rax, args);
         if (next)
             return user_frame(next);

@@ -91,7 +91,9 @@ long bench_run_case(const bench_case_t *c, unsigned warmup, unsigned samples, be
     if (out->err == XR_OK) {
         bench_stats_compute(kept, samples, &ovh);
         out->overhead = ovh.min;
+        uint64_t hits = xr_info(XR_INFO_FASTPATH_HITS);
         out->err = c->run(raw, warmup + samples);
+        out->fastpath_hits = xr_info(XR_INFO_FASTPATH_HITS) - hits;
     }
     if (out->err != XR_OK) {
         printf("not ok bench/%s %s\n", c->name, xr_strerror(out->err));
@@ -137,8 +139,8 @@ void bench_json_results(const bench_result_t *results, unsigned count)
         if (r->err != XR_OK)
             continue;
         printf("    {\"case\": \"%s\", \"n\": %u, \"min\": %lu, \"median\": %lu, \"mean\": %lu, "
-               "\"stddev\": %lu, \"max\": %lu, \"overhead\": %lu}%s\n",
+               "\"stddev\": %lu, \"max\": %lu, \"overhead\": %lu, \"fastpath_hits\": %lu}%s\n",
                r->name, r->stats.n, r->stats.min, r->stats.median, r->stats.mean, r->stats.stddev,
-               r->stats.max, r->overhead, --left ? "," : "");
+               r->stats.max, r->overhead, r->fastpath_hits, --left ? "," : "");
     }
 }

@@ -55,8 +55,10 @@ typedef struct bench_stats {
 
 typedef struct bench_result {
     const char *name;
-    long err;          /* XR_OK, or why the case failed (then only name is meaningful) */
-    uint64_t overhead; /* the timing overhead subtracted from each sample */
+    long err;               /* XR_OK, or why the case failed (then only name is meaningful) */
+    uint64_t overhead;      /* the timing overhead subtracted from each sample */
+    uint64_t fastpath_hits; /* IPCs the kernel's fastpath took during the run loop (its warm-up,
+                               and a server's start and end, included) */
     bench_stats_t stats;
 } bench_result_t;
 

@@ -5,18 +5,36 @@
  * run (bench=quick); bits 12..47, when not zero, are the address of a page init maps into this
  * process holding the kernel command line, NUL-terminated, which is parsed here with the
  * kernel's own parser (kernel/cmdline.c) to record the configuration. init then gives this
- * process its first thread's cap in XR_SLOT_SELF_THREAD and, last, its own process cap in
- * XR_SLOT_SELF: that cap's arrival says the page is ready. Exits 0 when every case ran. */
+ * process the "ipcserver" boot module's memory in BENCH_SLOT_SERVER_IMAGE (read-only: the
+ * server of the cross-address-space cases, spawned from it), its first thread's cap in
+ * XR_SLOT_SELF_THREAD and, last, its own process cap in XR_SLOT_SELF: that cap's arrival says
+ * the set-up is done. Exits 0 when every case ran. */
 #include "bench.h"
 #include "kernel/cmdline.h"
+#include "server.h"
 
 #define BENCH_ARG_QUICK  1ul
 #define BENCH_ARG_PAGE   0x0000fffffffff000ul
-#define BENCH_PRIO       100 /* every thread of every case */
-#define BENCH_SLOT_PEER  20  /* the second thread of a case */
+#define BENCH_PRIO       100 /* every thread of every case, but notify_wake's signaller */
 #define BENCH_STACK_TOP  0x0000000050000000ul
 #define BENCH_STACK_SIZE (4 * 4096ul)
 #define BENCH_MAX_MISSES 1000 /* yields in a row that did not reach the peer: it is gone */
+
+/* Slots: init's gifts (XR_SLOT_SELF, XR_SLOT_SELF_THREAD, BENCH_SLOT_SERVER_IMAGE), then what
+ * the cases make and delete again. */
+#define BENCH_SLOT_SERVER_IMAGE  8  /* the "ipcserver" module (memory, read), from init */
+#define BENCH_SLOT_PEER          20 /* the second thread of a case */
+#define BENCH_SLOT_EP            21 /* the endpoint of an IPC case */
+#define BENCH_SLOT_NTFN          22 /* the notification of notify_wake */
+#define BENCH_SLOT_SERVER_PROC   23 /* ipcserver's process */
+#define BENCH_SLOT_SERVER_THREAD 24 /* and its thread */
+
+#define BENCH_PEER_IPCBUF_VA  (BENCH_IPCBUF_VA + 4096) /* the second thread's IPC buffer */
+#define BENCH_SERVER_IMAGE_VA 0x0000000060000000ul     /* the ipcserver module, mapped */
+#define BENCH_SERVER_QUOTA    64 /* frames for ipcserver: image, stack, IPC buffer, tables */
+
+/* The main thread's IPC buffer (words 4.. and the caps of the IPC cases' calls). */
+static xr_ipc_buffer_t *const ipcbuf = (xr_ipc_buffer_t *)BENCH_IPCBUF_VA;
 
 /* ---- Overhead loops: the timestamps of the cases, around nothing. ---- */
 
@@ -33,7 +51,7 @@ static long overhead_local(uint64_t *raw, unsigned count)
 
 /* State of a two-thread case; volatile because the peer changes it across a system call. */
 static struct {
-    volatile uint64_t t0;    /* taken by the thread that yielded last, just before it did */
+    volatile uint64_t t0;    /* taken by the thread that yielded (or signalled) last, just before */
     volatile unsigned owner; /* which thread took t0: 0 the main thread, 1 the peer */
     volatile unsigned next;  /* samples stored */
     volatile long err;
@@ -53,7 +71,7 @@ static long overhead_shared(uint64_t *raw, unsigned count)
     return XR_OK;
 }
 
-/* ---- Cases that run today. ---- */
+/* ---- Kernel entry and the scheduler. ---- */
 
 /* null_syscall: one xr_null(), the cheapest kernel entry and exit. */
 static long case_null_syscall(uint64_t *raw, unsigned count)
@@ -105,27 +123,43 @@ static void switch_loop(unsigned me)
     }
 }
 
+/* What the peer thread runs: peer_entry calls it, then ends the thread (a thread's first
+ * function has no caller to return to). */
+static void (*peer_fn)(uint64_t arg);
+
 static void peer_entry(uint64_t arg)
 {
-    switch_loop((unsigned)arg);
+    peer_fn(arg);
     for (;;)
         xr_syscall0(XR_SYS_THREAD_EXIT);
 }
 
-/* Starts peer_entry(1) in a new thread of this process, at BENCH_SLOT_PEER. */
-static long peer_start(void)
+/* A writable page at va in this process, or XR_OK if an earlier case mapped it. */
+static long map_page(uint64_t va)
 {
-    for (uint64_t va = BENCH_STACK_TOP - BENCH_STACK_SIZE; va < BENCH_STACK_TOP; va += 4096) {
-        long err = xr_map_anon(XR_SLOT_SELF, va, XR_MAP_WRITE);
-        if (err != XR_OK && err != XR_EEXIST)
-            return err;
-    }
-    long err = xr_thread_create(XR_SLOT_SELF, BENCH_SLOT_PEER);
+    long err = xr_map_anon(XR_SLOT_SELF, va, XR_MAP_WRITE);
+    return err == XR_EEXIST ? XR_OK : err;
+}
+
+/* Starts fn(arg) in a new thread of this process at priority prio, at BENCH_SLOT_PEER, with
+ * its stack below BENCH_STACK_TOP and its IPC buffer at BENCH_PEER_IPCBUF_VA. */
+static long peer_start(void (*fn)(uint64_t), uint64_t arg, unsigned prio)
+{
+    long err = map_page(BENCH_PEER_IPCBUF_VA);
+    for (uint64_t va = BENCH_STACK_TOP - BENCH_STACK_SIZE; err == XR_OK && va < BENCH_STACK_TOP;
+         va += 4096)
+        err = map_page(va);
     if (err != XR_OK)
         return err;
-    err = xr_thread_set_regs(BENCH_SLOT_PEER, (uint64_t)peer_entry, BENCH_STACK_TOP - 8, 1);
+    peer_fn = fn;
+    err = xr_thread_create(XR_SLOT_SELF, BENCH_SLOT_PEER);
+    if (err != XR_OK)
+        return err;
+    err = xr_thread_set_ipcbuf(BENCH_SLOT_PEER, BENCH_PEER_IPCBUF_VA);
     if (err == XR_OK)
-        err = xr_thread_set_prio(BENCH_SLOT_PEER, BENCH_PRIO);
+        err = xr_thread_set_regs(BENCH_SLOT_PEER, (uint64_t)peer_entry, BENCH_STACK_TOP - 8, arg);
+    if (err == XR_OK)
+        err = xr_thread_set_prio(BENCH_SLOT_PEER, prio);
     if (err == XR_OK)
         err = xr_thread_start(BENCH_SLOT_PEER);
     if (err != XR_OK)
@@ -133,7 +167,8 @@ static long peer_start(void)
     return err;
 }
 
-/* Lets the peer run until it has ended, then deletes its cap. */
+/* Lets the peer run until it has ended, then deletes its cap. Sleeps, rather than yields, so
+ * that a peer of lower priority runs too. */
 static long peer_join(void)
 {
     uint64_t state = 0;
@@ -141,10 +176,15 @@ static long peer_join(void)
     for (unsigned i = 0; i < BENCH_MAX_MISSES; i++) {
         if (xr_thread_status(BENCH_SLOT_PEER, &state) != XR_OK || state == XR_THREAD_DEAD)
             break;
-        xr_yield();
+        xr_sleep_us(1000);
     }
     xr_cap_delete(BENCH_SLOT_PEER);
     return state == XR_THREAD_DEAD ? XR_OK : XR_EBUSY;
+}
+
+static void switch_peer(uint64_t me)
+{
+    switch_loop((unsigned)me);
 }
 
 /* thread_switch_yield: two threads of this process at the same priority yield to each other;
@@ -155,7 +195,7 @@ static long case_thread_switch_yield(uint64_t *raw, unsigned count)
     sw.count = count;
     sw.next = 0;
     sw.err = XR_OK;
-    long err = peer_start();
+    long err = peer_start(switch_peer, 1, BENCH_PRIO);
     if (err != XR_OK)
         return err;
     switch_loop(0);
@@ -163,20 +203,330 @@ static long case_thread_switch_yield(uint64_t *raw, unsigned count)
     return sw.err != XR_OK ? sw.err : err;
 }
 
-/*
- * Every case, in output order. The IPC cases join this table as bench_fn_t functions when the
- * system calls they measure exist (issues 5 and after): ipc_rt_same_as, ipc_rt_cross_as,
- * ipc_call_cross_as, ipc_replyrecv_cross_as, ipc_rt_cross_as_{16w,64w}, ipc_rt_cross_as_cap,
- * notify_wake, chan_msg_64b, chan_msg_64b_batched. Two-sided ones use overhead_shared (or
- * their own overhead loop when their timestamps travel differently).
- */
+/* ---- IPC: this thread calls, a server (server.c) answers, in a thread of this process or in
+ * the ipcserver program. Every case starts its own server at BENCH_PRIO, the client's priority,
+ * so that the fastpath may take its calls and replies (when they qualify) and the slowpath
+ * switches straight to the partner too; and ends it after. ---- */
+
+static volatile long server_err; /* what bench_server returned in the server thread */
+
+static void server_thread(uint64_t arg)
+{
+    (void)arg;
+    server_err = bench_server(BENCH_SLOT_EP, (xr_ipc_buffer_t *)BENCH_PEER_IPCBUF_VA);
+}
+
+/* The ipcserver module (the memory cap init gave in BENCH_SLOT_SERVER_IMAGE), mapped here at
+ * BENCH_SERVER_IMAGE_VA page by page up to its end: the first offset the kernel refuses with
+ * XR_ERANGE. The size is then rounded up to pages; spawning reads only what the ELF headers
+ * point at, all of it within the file. */
+static long server_image(const void **image, size_t *size)
+{
+    static uint64_t mapped; /* bytes mapped by earlier calls */
+    long err;
+
+    while ((err = xr_map_memory(XR_SLOT_SELF, BENCH_SLOT_SERVER_IMAGE, mapped,
+                                BENCH_SERVER_IMAGE_VA + mapped, 0)) == XR_OK)
+        mapped += 4096;
+    if (err != XR_ERANGE)
+        return err; /* XR_EBADCAP: init gave no ipcserver module */
+    if (mapped == 0)
+        return XR_ENOENT;
+    *image = (const void *)BENCH_SERVER_IMAGE_VA;
+    *size = mapped;
+    return XR_OK;
+}
+
+/* Spawns ipcserver to serve BENCH_SLOT_EP. It starts below this thread's priority, so it runs
+ * only once it has its IPC buffer and its endpoint and has been raised to BENCH_PRIO. */
+static long server_spawn(void)
+{
+    const void *image;
+    size_t size;
+    long err = server_image(&image, &size);
+    if (err != XR_OK)
+        return err;
+    err = xr_spawn_elf(image, size, BENCH_SERVER_QUOTA, 0, BENCH_PRIO - 1, BENCH_SLOT_SERVER_PROC,
+                       BENCH_SLOT_SERVER_THREAD);
+    if (err != XR_OK)
+        return err;
+    err = xr_map_anon(BENCH_SLOT_SERVER_PROC, BENCH_IPCBUF_VA, XR_MAP_WRITE);
+    if (err == XR_OK)
+        err = xr_thread_set_ipcbuf(BENCH_SLOT_SERVER_THREAD, BENCH_IPCBUF_VA);
+    if (err == XR_OK)
+        err = xr_process_give_cap(BENCH_SLOT_SERVER_PROC, BENCH_SLOT_EP, BENCH_SERVER_SLOT_EP,
+                                  XR_RIGHT_READ | XR_RIGHT_WRITE);
+    if (err == XR_OK)
+        err = xr_thread_set_prio(BENCH_SLOT_SERVER_THREAD, BENCH_PRIO);
+    if (err != XR_OK) {
+        xr_process_kill(BENCH_SLOT_SERVER_PROC);
+        xr_cap_delete(BENCH_SLOT_SERVER_THREAD);
+        xr_cap_delete(BENCH_SLOT_SERVER_PROC);
+    }
+    return err;
+}
+
+/* Lets ipcserver run until it has ended, then deletes its caps; XR_OK when it exited with 0
+ * (its endpoint gone), XR_EDEAD when it ended otherwise, XR_EBUSY (and killed) when it did not. */
+static long server_join(void)
+{
+    uint64_t st = 0;
+
+    for (unsigned i = 0; i < BENCH_MAX_MISSES; i++) {
+        if (xr_process_status(BENCH_SLOT_SERVER_PROC, &st) != XR_OK ||
+            xr_status_state(st) != XR_PROC_RUNNING)
+            break;
+        xr_sleep_us(1000);
+    }
+    long err = xr_status_state(st) == XR_PROC_RUNNING                             ? XR_EBUSY
+               : xr_status_state(st) == XR_PROC_EXITED && xr_status_code(st) == 0 ? XR_OK
+                                                                                  : XR_EDEAD;
+    if (err == XR_EBUSY)
+        xr_process_kill(BENCH_SLOT_SERVER_PROC);
+    xr_cap_delete(BENCH_SLOT_SERVER_THREAD);
+    xr_cap_delete(BENCH_SLOT_SERVER_PROC);
+    return err;
+}
+
+/* A new endpoint in BENCH_SLOT_EP and its server: a thread of this process, or ipcserver
+ * (cross). */
+static long server_start(bool cross)
+{
+    long err = xr_endpoint_create(BENCH_SLOT_EP);
+    if (err != XR_OK)
+        return err;
+    server_err = XR_OK;
+    err = cross ? server_spawn() : peer_start(server_thread, 0, BENCH_PRIO);
+    if (err != XR_OK)
+        xr_cap_delete(BENCH_SLOT_EP);
+    return err;
+}
+
+/* Ends the server: revoking the endpoint deletes every copy made from it (ipcserver's, and a
+ * transferred cap the server did not delete), deleting it then destroys it, which ends the
+ * server's receive with XR_EDEAD and so the server. */
+static long server_stop(bool cross)
+{
+    xr_cap_revoke(BENCH_SLOT_EP);
+    xr_cap_delete(BENCH_SLOT_EP);
+    if (cross)
+        return server_join();
+    long err = peer_join();
+    return err == XR_OK && server_err != XR_EDEAD ? XR_ECORRUPT : err;
+}
+
+/* Whether m is the server's answer to a call with tag (server.h): the echo of words 0..3
+ * (1, 2, 3, 4, cut to the length), or for a cap one word, the delete's result. */
+static bool reply_ok(uint64_t tag, const xr_msg_t *m)
+{
+    if (XR_TAG_LABEL(tag) == BENCH_LABEL_CAP)
+        return m->tag == XR_TAG(BENCH_LABEL_CAP, 0, 1) && m->w[0] == XR_OK;
+    for (unsigned i = 0; i < XR_MSG_REGS; i++)
+        if (m->w[i] != (i < XR_TAG_LEN(tag) ? i + 1 : 0))
+            return false;
+    return m->tag == tag;
+}
+
+/* Round trips: a sample is one call with tag and its reply, from before the call to after it
+ * returns. Words 0..3 are 1..4, words 4.. (in the IPC buffer) 5.., the cap sent (for a tag
+ * with one) is the endpoint itself. */
+static long rt_loop(uint64_t *raw, unsigned count, uint64_t tag)
+{
+    for (unsigned i = XR_MSG_REGS; i < XR_TAG_LEN(tag); i++)
+        ipcbuf->msg[i] = i + 1;
+    ipcbuf->send_caps[0] = BENCH_SLOT_EP;
+    for (unsigned i = 0; i < count; i++) {
+        xr_msg_t m = {.tag = tag, .w = {1, 2, 3, 4}};
+        uint64_t t0 = bench_ts_begin();
+        long err = xr_call(BENCH_SLOT_EP, &m);
+        uint64_t t1 = bench_ts_end();
+        if (err != XR_OK)
+            return err;
+        if (!reply_ok(tag, &m))
+            return XR_ECORRUPT;
+        raw[i] = t1 - t0;
+    }
+    for (unsigned i = XR_MSG_REGS; i < XR_TAG_LEN(tag); i++)
+        if (ipcbuf->msg[i] != i + 1)
+            return XR_ECORRUPT;
+    return XR_OK;
+}
+
+enum { ONEWAY_CALL, ONEWAY_REPLY };
+
+/* One-way halves of a 4-word round trip, the server timing its side (BENCH_LABEL_TIMED): for
+ * ONEWAY_CALL a sample is from before the call here to after the server's receive returned
+ * (w0 of the reply), for ONEWAY_REPLY from before the server's reply_recv (w1) to after the
+ * call returned here. */
+static long oneway_loop(uint64_t *raw, unsigned count, uint64_t half)
+{
+    const uint64_t tag = XR_TAG(BENCH_LABEL_TIMED, 0, XR_MSG_REGS);
+
+    for (unsigned i = 0; i < count; i++) {
+        xr_msg_t m = {.tag = tag, .w = {1, 2, 3, 4}};
+        uint64_t t0 = bench_ts_begin();
+        long err = xr_call(BENCH_SLOT_EP, &m);
+        uint64_t t1 = bench_ts_end();
+        if (err != XR_OK)
+            return err;
+        if (m.tag != tag)
+            return XR_ECORRUPT;
+        raw[i] = half == ONEWAY_CALL ? m.w[0] - t0 : t1 - m.w[1];
+    }
+    return XR_OK;
+}
+
+/* Runs loop(raw, count, arg) against a server of its own (see server_start). */
+static long ipc_case(bool cross, long (*loop)(uint64_t *, unsigned, uint64_t), uint64_t arg,
+                     uint64_t *raw, unsigned count)
+{
+    long err = server_start(cross);
+    if (err != XR_OK)
+        return err;
+    err = loop(raw, count, arg);
+    long end = server_stop(cross);
+    return err != XR_OK ? err : end;
+}
+
+#define ECHO(len) XR_TAG(BENCH_LABEL_ECHO, 0, len)
+
+/* ipc_rt_same_as: call + reply_recv round trip between two threads of this process, 4 words. */
+static long case_ipc_rt_same_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(false, rt_loop, ECHO(XR_MSG_REGS), raw, count);
+}
+
+/* ipc_call_same_as, ipc_replyrecv_same_as: its two halves. */
+static long case_ipc_call_same_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(false, oneway_loop, ONEWAY_CALL, raw, count);
+}
+
+static long case_ipc_replyrecv_same_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(false, oneway_loop, ONEWAY_REPLY, raw, count);
+}
+
+/* ipc_rt_cross_as: the round trip between this process and ipcserver, 4 words (registers). */
+static long case_ipc_rt_cross_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, rt_loop, ECHO(XR_MSG_REGS), raw, count);
+}
+
+/* ipc_call_cross_as, ipc_replyrecv_cross_as: its two halves. */
+static long case_ipc_call_cross_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, oneway_loop, ONEWAY_CALL, raw, count);
+}
+
+static long case_ipc_replyrecv_cross_as(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, oneway_loop, ONEWAY_REPLY, raw, count);
+}
+
+/* ipc_rt_cross_as_{0w,16w,64w}: the round trip with 0 words, and 16 or 64 words (words 4.. from
+ * IPC buffer to IPC buffer, both ways: the slowpath). */
+static long case_ipc_rt_cross_as_0w(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, rt_loop, ECHO(0), raw, count);
+}
+
+static long case_ipc_rt_cross_as_16w(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, rt_loop, ECHO(16), raw, count);
+}
+
+static long case_ipc_rt_cross_as_64w(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, rt_loop, ECHO(XR_MSG_MAX), raw, count);
+}
+
+/* ipc_rt_cross_as_cap: the round trip of a call carrying one cap (no words), which the server
+ * deletes before it replies with one word: the call takes the slowpath, the reply may take the
+ * fastpath. */
+static long case_ipc_rt_cross_as_cap(uint64_t *raw, unsigned count)
+{
+    return ipc_case(true, rt_loop, XR_TAG(BENCH_LABEL_CAP, 1, 0), raw, count);
+}
+
+/* notify_wake's signaller, below this thread's priority: takes t0, stores it, signals (which
+ * wakes the main thread, of higher priority, at once), until the main thread has its samples.
+ * A failed signal deletes the notification, which wakes the main thread with that news. */
+static void signal_loop(uint64_t arg)
+{
+    (void)arg;
+    while (sw.next < sw.count && sw.err == XR_OK) {
+        sw.t0 = bench_ts_begin();
+        long err = xr_signal(BENCH_SLOT_NTFN);
+        if (err != XR_OK) {
+            sw.err = err;
+            xr_cap_delete(BENCH_SLOT_NTFN);
+        }
+    }
+}
+
+/* notify_wake: signal-to-wake latency. This thread waits on a notification; a second thread of
+ * lower priority (a thread may not be given a priority above its creator's) signals it; a
+ * sample is from before the signal to after this thread's wait returns. */
+static long case_notify_wake(uint64_t *raw, unsigned count)
+{
+    sw.raw = raw;
+    sw.count = count;
+    sw.next = 0;
+    sw.err = XR_OK;
+    long err = xr_notify_create(BENCH_SLOT_NTFN);
+    if (err != XR_OK)
+        return err;
+    err = peer_start(signal_loop, 0, BENCH_PRIO - 1);
+    while (err == XR_OK && sw.next < count) {
+        uint64_t bits = 0;
+        err = xr_wait(BENCH_SLOT_NTFN, &bits);
+        uint64_t t1 = bench_ts_end();
+        if (err == XR_OK && bits != 1)
+            err = XR_ECORRUPT;
+        if (err == XR_OK)
+            sw.raw[sw.next++] = t1 - sw.t0;
+    }
+    if (err != XR_OK)
+        sw.err = err; /* stops the signaller */
+    long end = peer_join();
+    xr_cap_delete(BENCH_SLOT_NTFN);
+    return sw.err != XR_OK ? sw.err : end;
+}
+
+/* Every case, in output order; two-sided ones use overhead_shared (when the first timestamp
+ * travels through memory) or overhead_local (when it travels in a message register, or one
+ * thread takes both). The shared-memory channel cases (chan_msg_64b, chan_msg_64b_batched)
+ * join when the channels exist. */
 static const bench_case_t cases[] = {
     {"null_syscall", case_null_syscall, overhead_local},
     {"yield_same_prio", case_yield_same_prio, overhead_local},
     {"thread_switch_yield", case_thread_switch_yield, overhead_shared},
+    {"ipc_rt_same_as", case_ipc_rt_same_as, overhead_local},
+    {"ipc_call_same_as", case_ipc_call_same_as, overhead_local},
+    {"ipc_replyrecv_same_as", case_ipc_replyrecv_same_as, overhead_local},
+    {"ipc_rt_cross_as", case_ipc_rt_cross_as, overhead_local},
+    {"ipc_call_cross_as", case_ipc_call_cross_as, overhead_local},
+    {"ipc_replyrecv_cross_as", case_ipc_replyrecv_cross_as, overhead_local},
+    {"ipc_rt_cross_as_0w", case_ipc_rt_cross_as_0w, overhead_local},
+    {"ipc_rt_cross_as_16w", case_ipc_rt_cross_as_16w, overhead_local},
+    {"ipc_rt_cross_as_64w", case_ipc_rt_cross_as_64w, overhead_local},
+    {"ipc_rt_cross_as_cap", case_ipc_rt_cross_as_cap, overhead_local},
+    {"notify_wake", case_notify_wake, overhead_shared},
 };
 
 /* ---- Start-up and output. ---- */
+
+/* The main thread's priority and its IPC buffer. */
+static long setup(void)
+{
+    long err = xr_thread_set_prio(XR_SLOT_SELF_THREAD, BENCH_PRIO);
+    if (err == XR_OK)
+        err = map_page(BENCH_IPCBUF_VA);
+    if (err == XR_OK)
+        err = xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, BENCH_IPCBUF_VA);
+    return err;
+}
 
 /* Waits (at most about a second) for init's process cap, its signal that set-up is done. */
 static bool wait_for_init(void)
@@ -238,7 +588,7 @@ int main(uint64_t arg)
     cmdline_parse(cmdline, &cfg, NULL);
     printf("ipcbench: %u cases, %u samples after %u warm-up, command line \"%s\"\n", NCASES,
            samples, warmup, cmdline);
-    long err = xr_thread_set_prio(XR_SLOT_SELF_THREAD, BENCH_PRIO);
+    long err = setup();
     for (unsigned i = 0; i < NCASES; i++) {
         if (err == XR_OK)
             failed += bench_run_case(&cases[i], warmup, samples, &results[i]) != XR_OK;
@@ -246,7 +596,8 @@ int main(uint64_t arg)
             results[i] = (bench_result_t){.name = cases[i].name, .err = err};
     }
     if (err != XR_OK) {
-        printf("not ok bench/setup cannot set the priority: %s\n", xr_strerror(err));
+        printf("not ok bench/setup cannot set the priority or the IPC buffer: %s\n",
+               xr_strerror(err));
         failed = NCASES;
     }
     print_json(cmdline, &cfg, quick, warmup, samples, results, NCASES);

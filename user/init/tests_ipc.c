@@ -322,6 +322,88 @@ static void notification_bound_to_receiver(void)
         xr_cap_delete(s);
 }
 
+static volatile long c_err[2];
+
+static void dropping_server(uint64_t unused)
+{
+    (void)unused;
+    xr_msg_t m = {0};
+    xr_recv(EP, &m); /* the first caller's call: never answered */
+    xr_recv(EP, &m); /* taking the next one drops the first */
+    m.tag = XR_TAG(0, 0, 1);
+    m.w[0] = 77;
+    xr_reply(&m);
+}
+
+static void client(uint64_t i)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
+    c_err[i] = xr_call(EP, &m);
+    if (!c_err[i] && m.w[0] != 77)
+        c_err[i] = 1000;
+}
+
+/* A server that receives again without answering drops the earlier call, which fails
+ * with XR_ECANCELED instead of waiting forever; the later call is answered. */
+static void recv_again_drops_unanswered_call(void)
+{
+    c_err[0] = c_err[1] = 12345;
+    UT_EQ(ut_thread(dropping_server, 0, 150, T0), XR_OK);
+    UT_EQ(ut_thread(client, 0, 140, T0 + 1), XR_OK);
+    xr_sleep_us(20000);
+    UT_EQ(c_err[0], 12345); /* still waiting */
+    UT_EQ(ut_thread(client, 1, 140, T0 + 2), XR_OK);
+    for (int i = 0; i < 3; i++)
+        UT_ASSERT(ut_thread_join(T0 + i, 1000));
+    UT_EQ(c_err[0], XR_ECANCELED);
+    UT_EQ(c_err[1], XR_OK);
+}
+
+static void cap_replier(uint64_t slot)
+{
+    xr_msg_t m = {0};
+    xr_recv(EP, &m);
+    buf_of(slot)->send_caps[0] = XR_SLOT_IOPORTS;
+    m.tag = XR_TAG(0, 1, 0);
+    t_val[0] = (uint64_t)xr_reply(&m); /* a reply may not carry caps */
+    m.tag = XR_TAG(0, 0, 0);
+    t_val[1] = (uint64_t)xr_reply(&m);
+}
+
+static void reply_carries_no_caps(void)
+{
+    UT_EQ(ut_thread(cap_replier, T0, 150, T0), XR_OK);
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
+    UT_EQ(xr_call(EP, &m), XR_OK);
+    UT_EQ(XR_TAG_CAPS(m.tag), 0);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_val[0], XR_EPERM);
+    UT_EQ(t_val[1], XR_OK);
+}
+
+static void null_slot_receiver(uint64_t slot)
+{
+    buf_of(slot)->recv_slots[0] = XR_SLOT_NULL;
+    xr_msg_t m = {0};
+    t_err = xr_recv(EP, &m);
+    t_val[0] = XR_TAG_CAPS(m.tag);
+}
+
+/* Slot 0 stays empty: a receiver naming it gets the message and no cap. */
+static void caps_never_land_in_slot_zero(void)
+{
+    UT_EQ(ut_thread(null_slot_receiver, T0, 150, T0), XR_OK);
+    xr_sleep_us(10000);
+    my_buf->send_caps[0] = XR_SLOT_IOPORTS;
+    xr_msg_t m = {.tag = XR_TAG(1, 1, 0)};
+    UT_EQ(xr_send(EP, &m), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(t_err, XR_OK);
+    UT_EQ(t_val[0], 0);
+    unsigned type, rights;
+    UT_EQ(xr_cap_identify(XR_SLOT_NULL, &type, &rights), XR_EBADCAP);
+}
+
 void tests_ipc(void)
 {
     ut_run("ipc/endpoint_create", setup);
@@ -338,4 +420,7 @@ void tests_ipc(void)
     ut_run("ipc/notification_signal_wait_poll", notifications);
     ut_run("ipc/notification_wakes_waiter", notification_wakes_waiter);
     ut_run("ipc/notification_bound_to_receiver", notification_bound_to_receiver);
+    ut_run("ipc/recv_again_drops_unanswered_call", recv_again_drops_unanswered_call);
+    ut_run("ipc/reply_carries_no_caps", reply_carries_no_caps);
+    ut_run("ipc/caps_never_land_in_slot_zero", caps_never_land_in_slot_zero);
 }

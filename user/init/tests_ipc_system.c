@@ -168,6 +168,37 @@ static void fault_handler_kills(void)
     UT_EQ(xr_cap_delete(FEP), XR_OK);
 }
 
+static void quitting_handler(uint64_t unused)
+{
+    (void)unused;
+    xr_msg_t m = {0};
+    t_err = xr_recv(FEP, &m); /* takes the fault, then ends without answering */
+}
+
+/* A fault handler that dies holding a fault: the thread runs its faulting instruction
+ * again, faults again, and the next handler (init) resolves it. */
+static void fault_handler_dies_thread_retries(void)
+{
+    UT_EQ(xr_endpoint_create(FEP), XR_OK);
+    UT_EQ(ut_thread(quitting_handler, 0, 150, T0), XR_OK);
+    UT_EQ(start_child(CHILD_TOUCH, 0, 100), XR_OK);
+    UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, FEP), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 1000)); /* it took the first fault and ended */
+    UT_EQ(t_err, XR_OK);
+    xr_msg_t m = {0};
+    UT_EQ(xr_recv(FEP, &m), XR_OK); /* the same fault, again */
+    UT_EQ(XR_TAG_LABEL(m.tag), XR_LABEL_FAULT);
+    UT_EQ(XR_TAG_LEN(m.tag), 5); /* init has an IPC buffer: the access bits came too */
+    UT_EQ(m.w[2], 0x10000000);
+    UT_EQ(xr_map_anon(UT_SLOT_PROC, 0x10000000, XR_MAP_WRITE), XR_OK);
+    m.tag = XR_TAG(XR_FAULT_RESUME, 0, 0);
+    UT_EQ(xr_reply(&m), XR_OK);
+    uint64_t st = end_child(1000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(xr_status_code(st), 0x55);
+    UT_EQ(xr_cap_delete(FEP), XR_OK);
+}
+
 /* The pager gives a child demand-zero heap and a growing stack. */
 static void pager_demand_paging(void)
 {
@@ -268,6 +299,7 @@ void tests_ipc_system(void)
     ut_run("ipc/caller_dies_before_reply", caller_dies_before_reply);
     ut_run("ipc/fault_handler_resumes", fault_handler_resumes);
     ut_run("ipc/fault_handler_kills", fault_handler_kills);
+    ut_run("ipc/fault_handler_dies_thread_retries", fault_handler_dies_thread_retries);
     ut_run("ipc/pager_demand_paging", pager_demand_paging);
     ut_run("ipc/stress_64_clients_4_servers", stress_64_clients_4_servers);
     ut_run("ipc/nothing_leaked", nothing_leaked);
