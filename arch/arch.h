@@ -203,6 +203,15 @@ void kernel_before_user_return(void);
  * interrupts are on); the LAPIC's MMIO page is mapped with ops. */
 void arch_timer_init(unsigned hz, const pt_ops_t *ops);
 
+/* Device interrupt lines (GSIs), delivered on vectors ARCH_IRQ_VECTOR_BASE + line; the
+ * generic kernel's kernel_irq(line) runs for each (interrupts off). */
+#define ARCH_IRQ_LINES       24
+#define ARCH_IRQ_VECTOR_BASE 0x30
+unsigned arch_irq_lines(void);
+/* Unmask (enable) or mask a line. */
+void arch_irq_route(unsigned line, bool enable);
+void kernel_irq(unsigned line);
+
 /* Port I/O for the I/O-port capability (width 1, 2 or 4 bytes). */
 uint32_t arch_io_in(uint16_t port, unsigned width);
 void arch_io_out(uint16_t port, unsigned width, uint32_t value);

@@ -129,4 +129,18 @@ void memobj_destroy(memobj_t *m);
 
 extern uint64_t ipc_fastpath_hits;
 
+/* An interrupt line (ipc/irq.c): a static object per line. */
+typedef struct irq_line {
+    kobj_t obj;
+    unsigned line;
+    notification_t *ntfn; /* signalled on every interrupt, or NULL (the line is masked) */
+    uint64_t badge;
+    uint64_t count; /* interrupts seen */
+} irq_line_t;
+extern irq_line_t irq_lines[ARCH_IRQ_LINES];
+void irq_init(void);
+/* Bind the line to n, signalling badge (0: bit 0); n NULL unbinds and masks it.
+ * XR_EBUSY if bound already, XR_ENOENT for a line the machine lacks. */
+kerr_t irq_bind(irq_line_t *irq, notification_t *n, uint64_t badge);
+
 #endif

@@ -223,3 +223,17 @@ kerr_t sys_thread_set_fault(const uint64_t a[6], uint64_t *v)
     t->fault_badge = badge;
     return XR_OK;
 }
+
+kerr_t sys_irq_bind(const uint64_t a[6], uint64_t *v)
+{
+    (void)v;
+    kerr_t err;
+    irq_line_t *irq = sys_lookup(a[0], XR_OBJ_IRQ, XR_RIGHT_WRITE, &err);
+    if (!irq)
+        return err;
+    notification_t *n = NULL;
+    uint64_t badge = 0;
+    if (a[1] && !(n = ntfn_cap(a[1], XR_RIGHT_WRITE, &badge, &err)))
+        return err;
+    return irq_bind(irq, n, badge);
+}

@@ -1,6 +1,7 @@
 /* The first user process: the kernel loads `init` from its GRUB module (a checked
  * ELF64), gives it its capabilities and a boot-information page, and starts it. Every
  * other process is made by init through system calls. */
+#include "ipc/ipc.h"
 #include "kernel/elf.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
@@ -51,6 +52,9 @@ static kerr_t give_caps(process_t *p, thread_t *t, xr_bootinfo_t *bi)
     err = err ? err
               : cap_insert(&p->caps, XR_SLOT_IOPORTS, XR_OBJ_IOPORT, XR_RIGHT_READ | XR_RIGHT_WRITE,
                            0, &all_ports);
+    for (unsigned i = 0; !err && i < arch_irq_lines(); i++)
+        err = cap_insert(&p->caps, XR_SLOT_FIRST_IRQ + i, XR_OBJ_IRQ,
+                         XR_RIGHT_READ | XR_RIGHT_WRITE, 0, &irq_lines[i]);
     for (unsigned i = 0; !err && i < kboot.module_count && i < XR_BOOTINFO_MAX_MODULES; i++) {
         const mb2_module_t *m = &kboot.modules[i];
         memobj_t *mo = &module_objs[i];

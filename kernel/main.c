@@ -152,6 +152,7 @@ void kmain(uint32_t mb_phys)
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
     process_init();
+    irq_init();
     syscall_table_check();
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();

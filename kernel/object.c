@@ -78,6 +78,9 @@ void kobj_unref(kobj_t *o)
     case XR_OBJ_NOTIFICATION:
         notification_destroy((notification_t *)o);
         break;
+    case XR_OBJ_MEMORY:
+        memobj_destroy((memobj_t *)o);
+        break;
     default:
         panic("kobj: no destructor for type %u", o->type);
     }

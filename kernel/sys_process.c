@@ -1,5 +1,6 @@
 /* System calls on processes, threads and memory: what init (and any process holding the
  * caps) uses to build and run other processes. Each decodes fully before it acts. */
+#include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -107,7 +108,7 @@ kerr_t sys_map_memory(const uint64_t a[6], uint64_t *value)
         return err;
     if (a[2] % PAGE_SIZE || a[2] / PAGE_SIZE >= m->pages)
         return XR_ERANGE;
-    return mm_as_map(p->as, a[3], m->phys + a[2], map_flags(a[4]));
+    return memobj_map(m, p, a[2], a[3], map_flags(a[4]));
 }
 
 kerr_t sys_unmap(const uint64_t a[6], uint64_t *value)
@@ -115,7 +116,19 @@ kerr_t sys_unmap(const uint64_t a[6], uint64_t *value)
     kerr_t err;
     (void)value;
     process_t *p = live_process(a[0], XR_RIGHT_WRITE, &err);
-    return p ? mm_as_unmap(p->as, a[1]) : err;
+    if (!p)
+        return err;
+    uint64_t pa;
+    unsigned flags;
+    if (a[1] >= MM_USER_END || a[1] % PAGE_SIZE)
+        return XR_EINVAL;
+    if ((err = mm_as_query(p->as, a[1], &pa, &flags)))
+        return err;
+    if ((err = mm_as_unmap(p->as, a[1])))
+        return err;
+    if (!(flags & PTF_OWNED))
+        memobj_unmapped(p, a[1], pa); /* a shared page: its object forgets the mapping */
+    return XR_OK;
 }
 
 kerr_t sys_protect(const uint64_t a[6], uint64_t *value)

@@ -252,6 +252,8 @@ const sys_handler_t syscall_table[XR_SYS_COUNT] = {
     [XR_SYS_NOTIFY_BIND] = sys_notify_bind,
     [XR_SYS_THREAD_SET_IPCBUF] = sys_thread_set_ipcbuf,
     [XR_SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
+    [XR_SYS_MEMORY_CREATE] = sys_memory_create,
+    [XR_SYS_IRQ_BIND] = sys_irq_bind,
 };
 
 static void syscall_refused(uint64_t nr, uint64_t err)

@@ -47,5 +47,8 @@ kerr_t sys_notify_poll(const uint64_t a[6], uint64_t *value);
 kerr_t sys_notify_bind(const uint64_t a[6], uint64_t *value);
 kerr_t sys_thread_set_ipcbuf(const uint64_t a[6], uint64_t *value);
 kerr_t sys_thread_set_fault(const uint64_t a[6], uint64_t *value);
+kerr_t sys_irq_bind(const uint64_t a[6], uint64_t *value);
+/* ipc/memobj.c */
+kerr_t sys_memory_create(const uint64_t a[6], uint64_t *value);
 
 #endif

@@ -35,7 +35,7 @@
  * _Static_assert in thread.c). */
 #define ASM_SYS_CALL       33
 #define ASM_SYS_REPLY_RECV 35
-#define ASM_SYS_COUNT      44
+#define ASM_SYS_COUNT      46
 
 /* Offset of need_switch in the scheduler's per-CPU sched_hot_t (kernel/thread.h checks it). */
 #define SCHED_HOT_NEED_SWITCH 8

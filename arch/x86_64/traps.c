@@ -169,6 +169,10 @@ void trap_dispatch(struct trap_frame *f)
     if (f->vector == APIC_TIMER_VECTOR) {
         apic_eoi();
         kernel_timer_tick();
+    } else if (f->vector >= ARCH_IRQ_VECTOR_BASE &&
+               f->vector < ARCH_IRQ_VECTOR_BASE + ARCH_IRQ_LINES) {
+        apic_eoi();
+        kernel_irq((unsigned)(f->vector - ARCH_IRQ_VECTOR_BASE));
     } else if (f->vector == APIC_SPURIOUS_VECTOR) {
         /* no EOI for a spurious interrupt */
     } else if (f->vector >= 32) {
@@ -188,9 +192,12 @@ void trap_dispatch(struct trap_frame *f)
         kernel_before_user_return();
 }
 
+void ioapic_init(const pt_ops_t *ops);
+
 void arch_timer_init(unsigned hz, const pt_ops_t *ops)
 {
     apic_init(ops);
+    ioapic_init(ops);
     uint64_t lapic_hz = apic_timer_calibrate();
     apic_timer_start(hz);
     log_info("timer: local APIC %lu kHz (divider 16), TSC %lu MHz, tick %u Hz\n", lapic_hz / 1000,

@@ -61,6 +61,10 @@ enum xr_syscall {
     XR_SYS_NOTIFY_BIND,       /* (ntfn, thread) a recv of that thread also returns on a signal */
     XR_SYS_THREAD_SET_IPCBUF, /* (thread, va) its IPC buffer: a writable page it owns */
     XR_SYS_THREAD_SET_FAULT,  /* (thread, ep) its faults become calls on ep (0: none) */
+    XR_SYS_MEMORY_CREATE,     /* (pages 1..1024, dst) a memory object of zeroed frames, charged
+                                 to the caller; its cap (R|W|G) goes to dst */
+    XR_SYS_IRQ_BIND,          /* (irq, ntfn) each interrupt on the line signals ntfn (its
+                                 cap's badge, 0: bit 0); ntfn 0 unbinds and masks the line */
     XR_SYS_COUNT
 };
 
@@ -103,6 +107,7 @@ enum xr_info {
 #define XR_SLOT_SELF_THREAD  2
 #define XR_SLOT_IOPORTS      3   /* every I/O port */
 #define XR_SLOT_FIRST_MODULE 16  /* boot module i is at slot 16 + i (read/exec memory) */
+#define XR_SLOT_FIRST_IRQ    64  /* interrupt line (GSI) n is at slot 64 + n (n < 24) */
 #define XR_SLOTS             256 /* slots in every process's table */
 
 /* The boot-information page the kernel maps read-only into init at XR_BOOTINFO_VA; its

@@ -1,5 +1,7 @@
 /* The child program of init's tests: its argument picks one thing to do, most of them
  * things a process must not be able to do, each of which must end only this process. */
+#include "chan.h"
+#include "rpc.h"
 #include "xr.h"
 
 enum child_mode {
@@ -21,7 +23,25 @@ enum child_mode {
     CHILD_HOLD,   /* receives one call on slot 5 and never answers */
     CHILD_TOUCH,  /* writes 0x55 at 0x10000000 (unmapped: a fault handler must map it) */
     CHILD_HEAP,   /* uses 64 KiB of heap at 0x10000000 and 256 KiB of stack, then exits 0 */
+    /* Channel tests (user/init/tests_chan.c): init maps the channel at CHAN_VA (and the reply
+     * channel at CHAN_VA2) and gives notifications in slots 6, 7 (and 8, 9). Bits 8..39 of
+     * the argument: a count; bit 40: fault (ud2) at the end instead of exiting. */
+    CHILD_SHM,          /* reads the word at CHAN_VA, writes it + 1 at CHAN_VA + 8 */
+    CHILD_CHAN_PRODUCE, /* sends count 16-byte messages {i, i ^ CHAN_MIX} in batches, closes */
+    CHILD_CHAN_CONSUME, /* receives count such messages, checking them (exit 1 if wrong) */
+    CHILD_CHAN_HOSTILE, /* writes count random words all over the channel */
+    CHILD_RPC,          /* an RPC server on endpoint slot 5, then on the channel pair */
 };
+
+/* The channel geometry init uses (tests_chan.c has the same numbers). */
+#define CHAN_VA      0x20000000ul
+#define CHAN_VA2     0x21000000ul
+#define CHAN_SLOTS   256
+#define CHAN_POOL    8
+#define CHAN_MIX     0x9e3779b97f4a7c15ul
+#define CHAN_BATCH   128
+#define ARG_COUNT(a) (((a) >> 8) & 0xffffffffu)
+#define ARG_CRASH    (1ul << 40)
 
 #define CHILD_EP     5
 #define CHILD_IPCBUF 0x300000ul /* mapped and registered by init before the child runs */
@@ -215,8 +235,116 @@ static int child_heap(void)
     return stack_eater(256) == 0 ? 3 : 0;
 }
 
+static int chan_produce(uint64_t arg)
+{
+    chan_t ch;
+    uint64_t n = ARG_COUNT(arg);
+    long err = chan_attach(&ch, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
+    for (uint64_t i = 0; !err && i < n; i++) {
+        uint64_t msg[2] = {i, i ^ CHAN_MIX};
+        err = chan_write(&ch, msg, sizeof(msg));
+        if (!err && (i % CHAN_BATCH == CHAN_BATCH - 1 || i == n - 1))
+            err = chan_flush(&ch);
+    }
+    if (arg & ARG_CRASH)
+        __asm__ volatile("ud2");
+    chan_close(&ch);
+    return err ? 100 + (int)err : 0;
+}
+
+static int chan_consume(uint64_t arg)
+{
+    chan_t ch;
+    chan_msg_t m;
+    uint64_t n = ARG_COUNT(arg);
+    long err = chan_attach(&ch, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
+    for (uint64_t i = 0; !err && i < n; i++) {
+        uint64_t msg[2];
+        if ((err = chan_recv(&ch, &m)))
+            break;
+        memcpy(msg, m.data, sizeof(msg));
+        if (m.len != sizeof(msg) || msg[0] != i || msg[1] != (i ^ CHAN_MIX))
+            return 1;
+    }
+    if (arg & ARG_CRASH)
+        __asm__ volatile("ud2");
+    return err ? 100 + (int)err : 0;
+}
+
+static int chan_hostile(uint64_t arg)
+{
+    uint64_t words = chan_pages(CHAN_SLOTS, CHAN_POOL) * 4096 / 8;
+    volatile uint64_t *p = (volatile uint64_t *)CHAN_VA;
+    rng = 0x1234567;
+    for (uint64_t i = 0; i < ARG_COUNT(arg); i++) {
+        uint64_t r = next_random();
+        /* mostly the header and the first slots, where the receiver looks */
+        uint64_t at = r & 1 ? (r >> 8) % 16 : r & 2 ? 512 + (r >> 8) % 64 : (r >> 8) % words;
+        p[at] = next_random() >> (r >> 58);
+        if (i % 64 == 63)
+            xr_yield();
+    }
+    return 0;
+}
+
+struct add_req {
+    uint64_t a, b;
+};
+
+static long rpc_add(void *ctx, const void *req, size_t len, void *resp, size_t *resp_len)
+{
+    (void)ctx;
+    const struct add_req *q = RPC_ARG(struct add_req, req, len);
+    if (!q || *resp_len < 8)
+        return XR_EINVAL;
+    uint64_t sum = q->a + q->b;
+    memcpy(resp, &sum, 8);
+    *resp_len = 8;
+    return XR_OK;
+}
+
+/* Echo the bytes, each + 1. */
+static long rpc_echo(void *ctx, const void *req, size_t len, void *resp, size_t *resp_len)
+{
+    (void)ctx;
+    if (len > *resp_len)
+        return XR_ERANGE;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)resp)[i] = (uint8_t)(((const uint8_t *)req)[i] + 1);
+    *resp_len = len;
+    return XR_OK;
+}
+
+static int child_rpc(void)
+{
+    static const rpc_handler_t ops[] = {NULL, rpc_add, rpc_echo};
+    rpc_server_t s = {ops, 3, NULL};
+    chan_t req, rep;
+    long err = rpc_ep_serve(CHILD_EP, (xr_ipc_buffer_t *)CHILD_IPCBUF, &s);
+    err = err ? err : chan_attach(&req, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
+    err = err ? err : chan_attach(&rep, (void *)CHAN_VA2, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 8, 9);
+    rpc_chan_t c = {.tx = &rep, .rx = &req};
+    err = err ? err : rpc_chan_serve(&c, &s);
+    return err ? 100 + (int)err : 0;
+}
+
 int main(uint64_t mode)
 {
+    switch (mode & 0xff) {
+    case CHILD_SHM:
+        ((volatile uint64_t *)CHAN_VA)[1] = ((volatile uint64_t *)CHAN_VA)[0] + 1;
+        return 0;
+    case CHILD_CHAN_PRODUCE:
+        return chan_produce(mode);
+    case CHILD_CHAN_CONSUME:
+        return chan_consume(mode);
+    case CHILD_CHAN_HOSTILE:
+        return chan_hostile(mode);
+    case CHILD_RPC:
+        return child_rpc();
+    default:
+        break;
+    }
     switch (mode) {
     case CHILD_ECHO:
         return child_echo();

@@ -76,6 +76,7 @@ static int run_user_tests(void)
     tests_robustness();
     tests_ipc();
     tests_ipc_system();
+    tests_chan();
     return ut_summary() ? 1 : 0;
 }
 

@@ -404,6 +404,42 @@ static void caps_never_land_in_slot_zero(void)
     UT_EQ(xr_cap_identify(XR_SLOT_NULL, &type, &rights), XR_EBADCAP);
 }
 
+#define NTI     118
+#define PIT_GSI 2 /* ISA IRQ 0 arrives on GSI 2 on QEMU's and Bochs's machines */
+
+static void pit_out(unsigned port, unsigned v)
+{
+    xr_ioport_out(XR_SLOT_IOPORTS, port, 1, v);
+}
+
+/* A user-space driver's view of interrupts: the PIT (programmed through the I/O-port
+ * cap) interrupts on its line, and the line's cap delivers each one as a signal. */
+static void irq_signals_notification(void)
+{
+    xr_cap_t irq = XR_SLOT_FIRST_IRQ + PIT_GSI;
+    unsigned type, rights;
+    UT_EQ(xr_cap_identify(irq, &type, &rights), XR_OK);
+    UT_EQ(type, XR_OBJ_IRQ);
+    UT_EQ(xr_notify_create(NTI), XR_OK);
+    UT_EQ(xr_irq_bind(irq, XR_SLOT_IOPORTS), XR_EBADCAP); /* not a notification */
+    UT_EQ(xr_irq_bind(irq, NTI), XR_OK);
+    UT_EQ(xr_irq_bind(irq, NTI), XR_EBUSY);
+    pit_out(0x43, 0x34); /* channel 0, rate generator, divisor 11932: about 100 Hz */
+    pit_out(0x40, 11932 & 0xff);
+    pit_out(0x40, 11932 >> 8);
+    uint64_t bits = 0;
+    for (int i = 0; i < 3; i++) {
+        UT_EQ(xr_wait(NTI, &bits), XR_OK);
+        UT_EQ(bits, 1);
+    }
+    UT_EQ(xr_irq_bind(irq, 0), XR_OK); /* unbound: the line is masked again */
+    pit_out(0x43, 0x30);               /* channel 0 back to a one-shot that stays quiet */
+    pit_out(0x40, 0xff);
+    pit_out(0x40, 0xff);
+    UT_EQ(xr_cap_delete(NTI), XR_OK);
+    UT_EQ(xr_irq_bind(XR_SLOT_FIRST_IRQ + 30, 0), XR_EBADCAP); /* no such line: empty slot */
+}
+
 void tests_ipc(void)
 {
     ut_run("ipc/endpoint_create", setup);
@@ -423,4 +459,5 @@ void tests_ipc(void)
     ut_run("ipc/recv_again_drops_unanswered_call", recv_again_drops_unanswered_call);
     ut_run("ipc/reply_carries_no_caps", reply_carries_no_caps);
     ut_run("ipc/caps_never_land_in_slot_zero", caps_never_land_in_slot_zero);
+    ut_run("ipc/irq_signals_notification", irq_signals_notification);
 }

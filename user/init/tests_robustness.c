@@ -69,11 +69,14 @@ static void syscall_fuzz(void)
     size_t size;
     const void *image = ut_module("child", &size);
     UT_ASSERT(image);
-    /* the endpoint and notification caches keep one slab page once used: make them now */
+    /* the endpoint, notification and memory-object caches keep one slab page once used:
+     * make them now */
     UT_EQ(xr_syscall1(XR_SYS_ENDPOINT_CREATE, UT_SLOT_SCRATCH), XR_OK);
     UT_EQ(xr_syscall1(XR_SYS_NOTIFY_CREATE, UT_SLOT_SCRATCH + 1), XR_OK);
+    UT_EQ(xr_memory_create(1, UT_SLOT_SCRATCH + 2), XR_OK);
     UT_EQ(xr_cap_delete(UT_SLOT_SCRATCH), XR_OK);
     UT_EQ(xr_cap_delete(UT_SLOT_SCRATCH + 1), XR_OK);
+    UT_EQ(xr_cap_delete(UT_SLOT_SCRATCH + 2), XR_OK);
     uint64_t frames = xr_info(XR_INFO_FRAMES_FREE), objects = xr_info(XR_INFO_OBJECTS);
     UT_EQ(xr_process_create(64, FUZZ_VICTIM), XR_OK);
     UT_EQ(xr_spawn_elf(image, size, 512, CHILD_FUZZ | 12345ul << 8, 100, UT_SLOT_PROC,

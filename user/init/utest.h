@@ -63,5 +63,6 @@ void tests_isolation(void);
 void tests_robustness(void);
 void tests_ipc(void);
 void tests_ipc_system(void);
+void tests_chan(void);
 
 #endif

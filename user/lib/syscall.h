@@ -441,4 +441,18 @@ static inline void xr_thread_exit(void)
     xr_syscall0(XR_SYS_THREAD_EXIT);
 }
 
+/* Creates a memory object of pages (1..1024) zeroed frames, charged to the caller's quota, and
+ * puts its cap (read, write, grant) in the empty slot dst. Map it with xr_map_memory; the
+ * frames are freed, and every mapping of them removed, when the last cap to it is gone. */
+static inline long xr_memory_create(uint64_t pages, xr_cap_t dst)
+{
+    return xr_syscall2(XR_SYS_MEMORY_CREATE, pages, dst);
+}
+
+/* Each interrupt on the line of the irq cap signals ntfn (0: unbind and mask the line). */
+static inline long xr_irq_bind(xr_cap_t irq, xr_cap_t ntfn)
+{
+    return xr_syscall2(XR_SYS_IRQ_BIND, irq, ntfn);
+}
+
 #endif

@@ -1,0 +1,165 @@
+/* Memory objects for shared memory: contiguous user-pool frames reached through a cap,
+ * mapped into any number of address spaces, freed with all their mappings when the last
+ * reference (cap) goes. Locks: none; the kernel runs with interrupts off on one core.
+ *
+ * Lifetime rule: mappings follow the object, not the cap used to make them. A mapping
+ * holds no reference on the object; the object records each mapping (process, va) and
+ * holds a reference on the process. When the last cap goes (delete, revoke, or the end of
+ * the holder's process), memobj_destroy removes every recorded mapping that still maps one
+ * of its frames, so no address space can reach a freed frame. */
+#include "ipc/ipc.h"
+#include "kernel/log.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+
+static kcache_t memobj_cache;
+static memobj_t *dynamic_objs; /* every live memobj_create object, for memobj_unmapped */
+
+static uint64_t frames_of(const memobj_t *m)
+{
+    return 1ul << m->order;
+}
+
+static bool holds_frame(const memobj_t *m, uint64_t pa)
+{
+    return pa >= m->phys && pa < m->phys + m->pages * PAGE_SIZE;
+}
+
+memobj_t *memobj_create(process_t *owner, uint64_t pages)
+{
+    if (!memobj_cache.slab.name && mm_cache_create(&memobj_cache, "ipc.memobj", sizeof(memobj_t)))
+        return NULL;
+    unsigned order = 0;
+    while ((1ul << order) < pages)
+        order++;
+    if (mm_quota_charge(&owner->quota, 1ul << order))
+        return NULL;
+    memobj_t *m = kobj_alloc(&memobj_cache, XR_OBJ_MEMORY, owner);
+    uint64_t phys = m ? mm_frame_alloc(MM_POOL_USER, order) : 0;
+    if (!phys) {
+        if (m)
+            kobj_free(&memobj_cache, &m->obj);
+        mm_quota_uncharge(&owner->quota, 1ul << order);
+        return NULL;
+    }
+    m->phys = phys;
+    m->pages = pages;
+    m->order = order;
+    m->next = dynamic_objs;
+    dynamic_objs = m;
+    return m;
+}
+
+/* Does r's address space still map one of m's frames at r's address? (A process that is
+ * ending keeps its address space until after its caps are deleted.) */
+static bool record_mapped(const memobj_t *m, const memobj_map_t *r)
+{
+    uint64_t pa;
+    unsigned flags;
+    process_t *p = r->proc;
+    if (!p || !p->as)
+        return false;
+    return !mm_as_query(p->as, r->va, &pa, &flags) && !(flags & PTF_OWNED) && holds_frame(m, pa);
+}
+
+static void record_drop(memobj_map_t *r)
+{
+    process_t *p = r->proc;
+    r->proc = NULL;
+    kobj_unref(&p->obj);
+}
+
+/* A free record; when none is, drop the records of ended processes and of pages that no
+ * longer map the object (so a full table means 64 live mappings). */
+static memobj_map_t *record_free(memobj_t *m)
+{
+    for (unsigned i = 0; i < MEMOBJ_MAPS; i++)
+        if (!m->maps[i].proc)
+            return &m->maps[i];
+    memobj_map_t *free = NULL;
+    for (unsigned i = 0; i < MEMOBJ_MAPS; i++) {
+        if (m->maps[i].proc->status != XR_PROC_RUNNING || !record_mapped(m, &m->maps[i])) {
+            record_drop(&m->maps[i]);
+            free = &m->maps[i];
+        }
+    }
+    return free;
+}
+
+kerr_t memobj_map(memobj_t *m, process_t *p, uint64_t offset, uint64_t va, unsigned flags)
+{
+    if (m->obj.is_static)
+        return mm_as_map(p->as, va, m->phys + offset, flags);
+    memobj_map_t *r = record_free(m);
+    if (!r)
+        return XR_ENOMEM;
+    kerr_t err = mm_as_map(p->as, va, m->phys + offset, flags);
+    if (err)
+        return err;
+    r->proc = p;
+    r->va = va;
+    kobj_ref(&p->obj);
+    return XR_OK;
+}
+
+void memobj_unmapped(process_t *p, uint64_t va, uint64_t pa)
+{
+    for (memobj_t *m = dynamic_objs; m; m = m->next) {
+        if (!holds_frame(m, pa))
+            continue;
+        for (unsigned i = 0; i < MEMOBJ_MAPS; i++)
+            if (m->maps[i].proc == p && m->maps[i].va == va) {
+                record_drop(&m->maps[i]);
+                return;
+            }
+        return;
+    }
+}
+
+void memobj_destroy(memobj_t *m)
+{
+    process_t *held[MEMOBJ_MAPS];
+    unsigned n = 0;
+    /* Shoot down first: the frames must be unreachable before they are freed. */
+    for (unsigned i = 0; i < MEMOBJ_MAPS; i++) {
+        memobj_map_t *r = &m->maps[i];
+        if (!r->proc)
+            continue;
+        if (record_mapped(m, r))
+            mm_as_unmap(r->proc->as, r->va); /* flushes the TLB (now or at the next switch) */
+        held[n++] = r->proc;
+        r->proc = NULL;
+    }
+    for (memobj_t **pp = &dynamic_objs; *pp; pp = &(*pp)->next)
+        if (*pp == m) {
+            *pp = m->next;
+            break;
+        }
+    mm_frame_free(MM_POOL_USER, m->phys, m->order);
+    mm_quota_uncharge(&m->obj.owner->quota, frames_of(m));
+    kobj_free(&memobj_cache, &m->obj);
+    /* Last: dropping a process reference may destroy that process, which may delete caps
+     * and destroy other memory objects; this one is already gone. */
+    for (unsigned i = 0; i < n; i++)
+        kobj_unref(&held[i]->obj);
+}
+
+/* (pages, dst): decode (slot, size), then create and insert; nothing changes on failure. */
+kerr_t sys_memory_create(const uint64_t a[6], uint64_t *value)
+{
+    (void)value;
+    kerr_t err = sys_slot_free(a[1]);
+    if (err)
+        return err;
+    if (a[0] == 0 || a[0] > MEMOBJ_MAX_PAGES)
+        return a[0] ? XR_ERANGE : XR_EINVAL;
+    process_t *self = process_current();
+    memobj_t *m = memobj_create(self, a[0]);
+    if (!m)
+        return XR_ENOMEM;
+    err = cap_insert(&self->caps, (xr_cap_t)a[1], XR_OBJ_MEMORY,
+                     XR_RIGHT_READ | XR_RIGHT_WRITE | XR_RIGHT_GRANT, 0, m);
+    if (err)
+        memobj_destroy(m);
+    return err;
+}

@@ -1,0 +1,747 @@
+/* User tests of shared memory and application IPC: memory objects (rights, sharing,
+ * lifetime), channels between processes and threads (order, edges, wake-ups, batching,
+ * several producers, zero copy, hostile peers, a peer's death) and RPC over both transports. */
+#include "chan.h"
+#include "rpc.h"
+#include "utest.h"
+
+enum { CHILD_SHM = 19, CHILD_CHAN_PRODUCE, CHILD_CHAN_CONSUME, CHILD_CHAN_HOSTILE, CHILD_RPC };
+
+/* The geometry the child uses (user/child/child.c has the same numbers). */
+#define CHILD_VA     0x20000000ul
+#define CHILD_VA2    0x21000000ul
+#define SLOTS        256
+#define POOL         8
+#define MIX          0x9e3779b97f4a7c15ul
+#define ARG(mode, n) ((uint64_t)(mode) | (uint64_t)(n) << 8)
+#define ARG_CRASH    (1ul << 40)
+#define CHILD_EP     5
+#define CHILD_IPCBUF 0x300000ul
+
+/* init's views: 16 MiB apart, so every view has unmapped pages on both sides. */
+#define VIEW(i) (0x70000000ul + (uint64_t)(i)*0x1000000ul)
+
+#define MEM     120 /* slots of this file: 120..139 */
+#define MEM2    121
+#define RXN     122 /* channel A: receiver's notification */
+#define TXN     123 /* channel A: producers' notification */
+#define RXN2    124
+#define TXN2    125
+#define EPR     126
+#define SCRATCH 127
+#define T0      UT_SLOT_THREADS
+
+static uint64_t pages; /* of one channel */
+static volatile uint64_t frames_before, objects_before;
+
+static uint64_t frames_accounted(void)
+{
+    return xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) +
+           xr_info(XR_INFO_KERNEL_CACHED);
+}
+
+static void chan_unmake(unsigned view);
+static void unview(unsigned view);
+
+/* A channel's memory object in MEM mapped at VIEW(view) in init, and its notifications
+ * (after cleaning up whatever a failed test left). */
+static long chan_make(unsigned view)
+{
+    pages = chan_pages(SLOTS, POOL);
+    unview(1);
+    chan_unmake(view);
+    long err = xr_memory_create(pages, MEM);
+    err = err ? err : chan_map(XR_SLOT_SELF, MEM, VIEW(view), pages);
+    err = err ? err : xr_notify_create(RXN);
+    return err ? err : xr_notify_create(TXN);
+}
+
+/* Unmap a view page by page (XR_ENOENT for pages already gone is fine). */
+static void unview(unsigned view)
+{
+    for (uint64_t i = 0; i < pages; i++)
+        xr_unmap(XR_SLOT_SELF, VIEW(view) + i * 4096);
+}
+
+static void chan_unmake(unsigned view)
+{
+    unview(view);
+    xr_cap_delete(MEM);
+    xr_cap_delete(RXN);
+    xr_cap_delete(TXN);
+}
+
+/* The child in mode with the channel of MEM at CHILD_VA (and MEM2 at CHILD_VA2 if present),
+ * notifications in its slots 6..9, an IPC buffer, and ep in slot 5 if nonzero. */
+static long child_start(uint64_t mode, xr_cap_t ep, unsigned prio)
+{
+    size_t size;
+    const void *image = ut_module("child", &size);
+    if (!image)
+        return XR_ENOENT;
+    long err = xr_spawn_elf(image, size, 128, mode, (int)prio, UT_SLOT_PROC, UT_SLOT_THREAD);
+    err = err ? err : xr_map_anon(UT_SLOT_PROC, CHILD_IPCBUF, XR_MAP_WRITE);
+    err = err ? err : xr_thread_set_ipcbuf(UT_SLOT_THREAD, CHILD_IPCBUF);
+    err = err ? err : chan_map(UT_SLOT_PROC, MEM, CHILD_VA, pages);
+    if (!err && xr_cap_identify(MEM2, NULL, NULL) == XR_OK)
+        err = chan_map(UT_SLOT_PROC, MEM2, CHILD_VA2, pages);
+    for (xr_cap_t s = RXN; !err && s <= TXN2; s++)
+        if (xr_cap_identify(s, NULL, NULL) == XR_OK)
+            err =
+                xr_process_give_cap(UT_SLOT_PROC, s, 6 + (s - RXN), XR_RIGHT_READ | XR_RIGHT_WRITE);
+    if (!err && ep)
+        err = xr_process_give_cap(UT_SLOT_PROC, ep, CHILD_EP, XR_RIGHT_READ | XR_RIGHT_WRITE);
+    return err;
+}
+
+static uint64_t child_end(unsigned ms)
+{
+    uint64_t st = 0;
+    for (unsigned waited = 0; waited <= ms; waited += 10) {
+        xr_process_status(UT_SLOT_PROC, &st);
+        if (xr_status_state(st) != XR_PROC_RUNNING)
+            break;
+        xr_sleep_us(10000);
+    }
+    xr_process_kill(UT_SLOT_PROC);
+    xr_cap_delete(UT_SLOT_THREAD);
+    xr_cap_delete(UT_SLOT_PROC);
+    return st;
+}
+
+/* ---- memory objects ---- */
+
+static void memory_create_rights(void)
+{
+    frames_before = frames_accounted();
+    objects_before = xr_info(XR_INFO_OBJECTS);
+    uint64_t used = xr_info(XR_INFO_QUOTA_USED);
+    UT_EQ(xr_memory_create(0, MEM), XR_EINVAL);
+    UT_EQ(xr_memory_create(1025, MEM), XR_ERANGE);
+    UT_EQ(xr_memory_create(3, 0), XR_ERANGE);
+    UT_EQ(xr_memory_create(3, MEM), XR_OK);
+    UT_EQ(xr_memory_create(3, MEM), XR_EBUSY);
+    UT_EQ(xr_info(XR_INFO_QUOTA_USED), used + 4 + 1); /* 2^2 frames and the object */
+    unsigned type, rights;
+    UT_EQ(xr_cap_identify(MEM, &type, &rights), XR_OK);
+    UT_EQ(type, XR_OBJ_MEMORY);
+    UT_EQ(rights, XR_RIGHT_READ | XR_RIGHT_WRITE | XR_RIGHT_GRANT);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 0, VIEW(0), XR_MAP_WRITE | XR_MAP_EXEC), XR_EINVAL);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 0, VIEW(0), XR_MAP_EXEC), XR_EPERM); /* no EXEC */
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 3 * 4096, VIEW(0), 0), XR_ERANGE);   /* past the end */
+    UT_EQ(xr_cap_copy(MEM, SCRATCH, XR_RIGHT_READ, 0), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, SCRATCH, 0, VIEW(0), XR_MAP_WRITE), XR_EPERM);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, SCRATCH, 0, VIEW(0), 0), XR_OK); /* read-only is fine */
+    UT_EQ(xr_protect(XR_SLOT_SELF, VIEW(0), XR_MAP_WRITE), XR_EPERM);  /* and stays so */
+    UT_EQ(*(volatile uint64_t *)VIEW(0), 0);                           /* zeroed */
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_OK);
+    /* 64 mappings are recorded; the 65th is refused until one goes */
+    for (uint64_t i = 0; i < 64; i++)
+        UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 4096, VIEW(0) + i * 4096, XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 4096, VIEW(1), XR_MAP_WRITE), XR_ENOMEM);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 4096, VIEW(1), XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_cap_delete(SCRATCH), XR_OK);
+    UT_EQ(xr_cap_delete(MEM), XR_OK); /* the last cap: every mapping goes with the object */
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(1)), XR_ENOENT);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0) + 4096), XR_ENOENT);
+    UT_EQ(xr_info(XR_INFO_QUOTA_USED), used);
+}
+
+/* A word written by one process is read by the other through its own mapping. */
+static void memory_shared_across_processes(void)
+{
+    UT_EQ(chan_make(0), XR_OK);
+    volatile uint64_t *w = (volatile uint64_t *)VIEW(0);
+    w[0] = 0x1234;
+    UT_EQ(child_start(CHILD_SHM, 0, 100), XR_OK);
+    uint64_t st = child_end(1000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(w[1], 0x1235);
+    chan_unmake(0);
+}
+
+/* The last cap goes (by revoke, then delete) while both processes still map the object:
+ * both mappings disappear and every frame comes back. */
+static void memory_freed_when_last_cap_goes(void)
+{
+    uint64_t free0 = frames_accounted();
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(child_start(10 /* CHILD_SPIN */, 0, 50), XR_OK);
+    UT_EQ(xr_process_give_cap(UT_SLOT_PROC, MEM, 20, XR_RIGHT_READ), XR_OK);
+    UT_EQ(xr_cap_revoke(MEM), XR_OK); /* the child's copy is gone; the object stays */
+    UT_EQ(*(volatile uint64_t *)VIEW(0), 0);
+    UT_EQ(xr_cap_delete(MEM), XR_OK); /* the last cap */
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_ENOENT);
+    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA), XR_ENOENT);
+    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA + (pages - 1) * 4096), XR_ENOENT);
+    child_end(0);
+    chan_unmake(0);
+    UT_EQ(frames_accounted(), free0);
+}
+
+/* ---- channels between processes ---- */
+
+#define MILLION 1000000
+
+static volatile uint64_t ticks_million;
+
+static void spsc_million_in_order(void)
+{
+    chan_t ch;
+    chan_msg_t m;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&ch, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    uint64_t t0 = xr_info(XR_INFO_TICKS);
+    UT_EQ(child_start(ARG(CHILD_CHAN_PRODUCE, MILLION), 0, 100), XR_OK);
+    for (uint64_t i = 0; i < MILLION; i++) {
+        uint64_t msg[2];
+        UT_EQ(chan_recv(&ch, &m), XR_OK);
+        memcpy(msg, m.data, sizeof(msg));
+        if (m.len != 16 || msg[0] != i || msg[1] != (i ^ MIX))
+            UT_EQ(msg[0], i);
+    }
+    UT_EQ(chan_recv(&ch, &m), XR_EDEAD); /* closed: nothing more, nothing twice */
+    ticks_million = xr_info(XR_INFO_TICKS) - t0;
+    uint64_t st = child_end(1000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(xr_status_code(st), 0);
+    printf("chan: 1000000 messages between two processes in %lu ticks, %lu wake-ups\n",
+           ticks_million, ch.sleeps);
+    chan_unmake(0);
+}
+
+/* init sends, the child checks 5000 messages (the ring fills and empties many times). */
+static void spsc_child_receives(void)
+{
+    chan_t ch;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&ch, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(child_start(ARG(CHILD_CHAN_CONSUME, 5000), 0, 100), XR_OK);
+    for (uint64_t i = 0; i < 5000; i++) {
+        uint64_t msg[2] = {i, i ^ MIX};
+        UT_EQ(chan_send(&ch, msg, sizeof(msg)), XR_OK);
+    }
+    uint64_t st = child_end(5000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(xr_status_code(st), 0);
+    chan_unmake(0);
+}
+
+/* Non-blocking edges, producer and consumer both in init on two views. */
+static void full_and_empty_edges(void)
+{
+    chan_t tx, rx;
+    chan_msg_t m;
+    uint8_t big[64] = {0};
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), 100, POOL, 0, RXN, TXN), XR_EINVAL);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_recv(&rx, &m), XR_EAGAIN);
+    UT_EQ(chan_send(&tx, big, CHAN_INLINE_MAX + 1), XR_ERANGE);
+    UT_EQ(chan_send(&tx, big, 0), XR_OK); /* an empty message is a message */
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(m.len, 0);
+    for (uint32_t i = 0; i < SLOTS; i++)
+        UT_EQ(chan_send(&tx, &i, sizeof(i)), XR_OK);
+    UT_EQ(chan_send(&tx, big, 4), XR_EAGAIN);
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(*(uint32_t *)m.data, 0);
+    uint32_t last = SLOTS;
+    UT_EQ(chan_send(&tx, &last, sizeof(last)), XR_OK); /* one freed slot, one message */
+    UT_EQ(chan_send(&tx, big, 4), XR_EAGAIN);
+    for (uint32_t i = 1; i <= SLOTS; i++) {
+        UT_EQ(chan_recv(&rx, &m), XR_OK);
+        UT_EQ(*(uint32_t *)m.data, i);
+    }
+    UT_EQ(chan_recv(&rx, &m), XR_EAGAIN);
+    UT_EQ(tx.wakeups + rx.wakeups, 0); /* nobody slept: no system call at all */
+    chan_close(&tx);
+    UT_EQ(chan_recv(&rx, &m), XR_EDEAD);
+    unview(1);
+    chan_unmake(0);
+}
+
+/* ---- wake-ups, batching: a consumer thread in init ---- */
+
+static chan_t thr_rx;
+static volatile uint64_t thr_got, thr_bad;
+static volatile long thr_err;
+
+static void consumer_thread(uint64_t n)
+{
+    chan_msg_t m;
+    for (uint64_t i = 0; i < n; i++) {
+        long err = chan_recv(&thr_rx, &m);
+        if (err) {
+            thr_err = err;
+            return;
+        }
+        if (*(uint64_t *)m.data != i)
+            thr_bad++;
+        thr_got++;
+    }
+}
+
+static bool thread_blocked(xr_cap_t t)
+{
+    uint64_t state = 0;
+    return xr_thread_status(t, &state) == XR_OK && state == XR_THREAD_BLOCKED;
+}
+
+static void wakeup_after_sleep(void)
+{
+    chan_t tx;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&thr_rx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    thr_got = thr_bad = 0;
+    thr_err = 0;
+    UT_EQ(ut_thread(consumer_thread, 3, 150, T0), XR_OK);
+    for (uint64_t i = 0; i < 3; i++) {
+        xr_sleep_us(20000); /* the consumer empties the ring and sleeps */
+        UT_ASSERT(thread_blocked(T0));
+        UT_EQ(thr_got, i);
+        UT_EQ(chan_send(&tx, &i, sizeof(i)), XR_OK);
+        UT_EQ(tx.wakeups, i + 1); /* exactly one signal per sleep */
+    }
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(thr_got, 3);
+    UT_EQ(thr_bad + thr_err, 0);
+    chan_unmake(0);
+}
+
+/* 100 messages written then flushed cost one wake-up; sends that find the consumer awake
+ * (woken, not yet run) cost none. */
+static void batch_one_wakeup(void)
+{
+    chan_t tx;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&thr_rx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    thr_got = thr_bad = 0;
+    thr_err = 0;
+    UT_EQ(ut_thread(consumer_thread, 200, 150, T0), XR_OK);
+    xr_sleep_us(20000);
+    UT_ASSERT(thread_blocked(T0));
+    for (uint64_t i = 0; i < 100; i++)
+        UT_EQ(chan_write(&tx, &i, sizeof(i)), XR_OK);
+    UT_EQ(tx.wakeups, 0); /* staged, not visible yet */
+    UT_EQ(chan_flush(&tx), XR_OK);
+    UT_EQ(tx.wakeups, 1);
+    for (uint64_t i = 100; i < 200; i++) /* the consumer is awake (runnable): no syscall */
+        UT_EQ(chan_send(&tx, &i, sizeof(i)), XR_OK);
+    UT_EQ(tx.wakeups, 1);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(thr_got, 200);
+    UT_EQ(thr_bad + thr_err, 0);
+    chan_unmake(0);
+}
+
+/* chan_close wakes a sleeping consumer with XR_EDEAD. */
+static void close_wakes_receiver(void)
+{
+    chan_t tx;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&thr_rx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    thr_got = 0;
+    thr_err = 0;
+    UT_EQ(ut_thread(consumer_thread, 10, 150, T0), XR_OK);
+    xr_sleep_us(20000);
+    UT_ASSERT(thread_blocked(T0));
+    chan_close(&tx);
+    UT_ASSERT(ut_thread_join(T0, 1000));
+    UT_EQ(thr_err, XR_EDEAD);
+    UT_EQ(thr_got, 0);
+    chan_unmake(0);
+}
+
+/* ---- several producers ---- */
+
+#define PRODUCERS    4
+#define PER_PRODUCER 10000
+
+static chan_t mp_tx[PRODUCERS];
+static volatile long mp_err[PRODUCERS];
+
+static void producer_thread(uint64_t id)
+{
+    for (uint64_t i = 0; i < PER_PRODUCER; i++) {
+        uint64_t msg[2] = {id, i};
+        long err = chan_send(&mp_tx[id], msg, sizeof(msg));
+        if (err) {
+            mp_err[id] = err;
+            return;
+        }
+    }
+}
+
+static chan_t mp_rx;
+static volatile uint64_t mp_bad, mp_got;
+
+/* At the producers' priority, so that the ring fills and wake-ups batch up. */
+static void mpsc_consumer(uint64_t unused)
+{
+    chan_msg_t m;
+    uint64_t next[PRODUCERS] = {0};
+    (void)unused;
+    for (unsigned n = 0; n < PRODUCERS * PER_PRODUCER; n++) {
+        uint64_t msg[2];
+        if (chan_recv(&mp_rx, &m)) {
+            mp_bad++;
+            return;
+        }
+        memcpy(msg, m.data, sizeof(msg));
+        if (msg[0] >= PRODUCERS || msg[1] != next[msg[0]]) /* in order per producer */
+            mp_bad++;
+        else
+            next[msg[0]]++;
+        mp_got++;
+    }
+}
+
+static void mpsc_threads(void)
+{
+    chan_msg_t m;
+    mp_bad = mp_got = 0;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&mp_rx, (void *)VIEW(0), SLOTS, 0, CHAN_MPSC, RXN, TXN), XR_OK);
+    UT_EQ(ut_thread(mpsc_consumer, 0, 100, T0 + PRODUCERS), XR_OK);
+    for (unsigned p = 0; p < PRODUCERS; p++) {
+        mp_err[p] = 0;
+        UT_EQ(chan_attach(&mp_tx[p], (void *)VIEW(0), SLOTS, 0, CHAN_MPSC, RXN, TXN), XR_OK);
+        UT_EQ(ut_thread(producer_thread, p, 100, T0 + p), XR_OK);
+    }
+    for (unsigned p = 0; p <= PRODUCERS; p++)
+        UT_ASSERT(ut_thread_join(T0 + p, 20000));
+    for (unsigned p = 0; p < PRODUCERS; p++)
+        UT_EQ(mp_err[p], 0);
+    UT_EQ(mp_bad, 0);
+    UT_EQ(mp_got, PRODUCERS * PER_PRODUCER); /* none lost */
+    mp_rx.flags |= CHAN_NONBLOCK;
+    UT_EQ(chan_recv(&mp_rx, &m), XR_EAGAIN); /* none duplicated */
+    chan_unmake(0);
+}
+
+/* ---- zero copy ---- */
+
+static void zero_copy_buffers(void)
+{
+    chan_t tx, rx;
+    chan_msg_t m;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_buf_alloc(&tx, POOL * 4096 + 1, NULL, NULL), XR_EINVAL);
+    for (unsigned round = 0; round < 40; round++) { /* the pool wraps several times */
+        size_t len = 1000 + round * 397;
+        void *buf;
+        uint64_t pos;
+        UT_EQ(chan_buf_alloc(&tx, len, &buf, &pos), XR_OK);
+        memset(buf, (int)round, len);
+        UT_EQ(chan_send_ref(&tx, pos, len), XR_OK);
+        UT_EQ(chan_recv(&rx, &m), XR_OK);
+        UT_EQ(m.kind, CHAN_KIND_REF);
+        UT_EQ(m.len, len);
+        /* the same bytes, not a copy: the receiver's pointer is the sender's buffer seen
+         * through the receiver's own mapping */
+        UT_EQ((uint64_t)m.ptr - VIEW(1), (uint64_t)buf - VIEW(0));
+        UT_EQ(m.ptr[0], (uint8_t)round);
+        UT_EQ(m.ptr[len - 1], (uint8_t)round);
+        chan_buf_release(&rx, &m);
+    }
+    /* a full pool: XR_EAGAIN until the receiver releases */
+    void *b1, *b2;
+    uint64_t p1, p2;
+    UT_EQ(chan_buf_alloc(&tx, POOL * 4096, &b1, &p1), XR_OK);
+    UT_EQ(chan_buf_alloc(&tx, 8, &b2, &p2), XR_EAGAIN);
+    UT_EQ(chan_send_ref(&tx, p1, POOL * 4096), XR_OK);
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    chan_buf_release(&rx, &m);
+    UT_EQ(chan_buf_alloc(&tx, 8, &b2, &p2), XR_OK);
+    unview(1);
+    chan_unmake(0);
+}
+
+/* ---- hostile peers ---- */
+
+/* Garbage in the shared indices: the receiver (and the sender) report XR_ECORRUPT and
+ * consume nothing. The receiver's view has unmapped pages all around it, so any access
+ * outside the channel would kill init. */
+static void hostile_indices(void)
+{
+    chan_t tx, rx, mtx, mrx;
+    chan_msg_t m;
+    uint64_t v = 7;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    chan_shared_t *sh = (chan_shared_t *)VIEW(0);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_send(&tx, &v, 8), XR_OK);
+    sh->head = 1000000; /* far past the ring */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    sh->head = ~0ul; /* behind the tail */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    sh->head = 1;
+    UT_EQ(chan_recv(&rx, &m), XR_OK); /* repaired: the message was not consumed */
+    UT_EQ(*(uint64_t *)m.data, 7);
+    sh->tail = 5000; /* the consumer's index, seen by the producer */
+    long err = XR_OK;
+    for (unsigned i = 0; i < SLOTS && !err; i++)
+        err = chan_send(&tx, &v, 8);
+    UT_EQ(err, XR_ECORRUPT);
+    sh->pool_tail = 1ul << 40;
+    void *buf;
+    uint64_t pos;
+    UT_EQ(chan_buf_alloc(&tx, 100, &buf, &pos), XR_ECORRUPT);
+    /* MPSC: a sequence word that is neither "free" nor "published" */
+    memset((void *)VIEW(0), 0, pages * 4096);
+    UT_EQ(chan_attach(&mtx, (void *)VIEW(0), SLOTS, 0, CHAN_MPSC | CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&mrx, (void *)VIEW(1), SLOTS, 0, CHAN_MPSC | CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    chan_slot_t *ring = (chan_slot_t *)(VIEW(0) + 4096);
+    ring[0].seq = 12345;
+    UT_EQ(chan_recv(&mrx, &m), XR_ECORRUPT);
+    ring[0].seq = 0;
+    UT_EQ(chan_send(&mtx, &v, 8), XR_OK);
+    UT_EQ(chan_recv(&mrx, &m), XR_OK);
+    unview(1);
+    chan_unmake(0);
+}
+
+/* Garbage in a slot's kind and lengths. */
+static void hostile_lengths(void)
+{
+    chan_t tx, rx;
+    chan_msg_t m;
+    uint64_t v = 9;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    chan_slot_t *s = (chan_slot_t *)(VIEW(0) + 4096);
+    uint64_t *ref = (uint64_t *)s->data;
+    UT_EQ(chan_send(&tx, &v, 8), XR_OK);
+    s->len = 60000; /* an inline length past the slot */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    s->len = 57;
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    s->kind = 77;
+    s->len = 8;
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    s->kind = CHAN_KIND_REF;
+    s->len = 16;
+    ref[0] = 0;
+    ref[1] = POOL * 4096 + 1; /* longer than the pool */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    ref[0] = POOL * 4096 - 10;
+    ref[1] = 11; /* one byte past the pool's end */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    ref[0] = ~0ul - 5;
+    ref[1] = ~0ul; /* wrapping */
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    ref[1] = 0;
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    ref[0] = POOL * 4096 - 10;
+    ref[1] = 10; /* exactly the pool's last bytes: fine */
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ((uint64_t)m.ptr + m.len, VIEW(1) + pages * 4096);
+    unview(1);
+    chan_unmake(0);
+}
+
+/* A child scribbles random words over the channel while init keeps receiving: every call
+ * returns a message within bounds, XR_EAGAIN or XR_ECORRUPT, and init survives. */
+static void hostile_peer_process(void)
+{
+    chan_t rx;
+    chan_msg_t m;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(child_start(ARG(CHILD_CHAN_HOSTILE, 200000), 0, 200),
+          XR_OK); /* init's level: yields alternate */
+    unsigned ok = 0, corrupt = 0;
+    for (unsigned i = 0; i < 20000; i++) {
+        long err = chan_recv(&rx, &m);
+        if (err == XR_OK) {
+            ok++;
+            UT_ASSERT(m.len <= (m.kind == CHAN_KIND_REF ? POOL * 4096 : CHAN_INLINE_MAX));
+            if (m.kind == CHAN_KIND_REF) {
+                UT_ASSERT((uint64_t)m.ptr >= VIEW(0) + pages * 4096 - POOL * 4096);
+                UT_ASSERT((uint64_t)m.ptr + m.len <= VIEW(0) + pages * 4096);
+                (void)*(volatile const uint8_t *)(m.ptr + m.len - 1);
+                chan_buf_release(&rx, &m);
+            }
+        } else {
+            UT_ASSERT(err == XR_EAGAIN || err == XR_ECORRUPT || err == XR_EDEAD);
+            corrupt += err == XR_ECORRUPT;
+        }
+        if (i % 16 == 15)
+            xr_yield();
+    }
+    uint64_t st = child_end(5000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_ASSERT(corrupt > 0);
+    chan_unmake(0);
+}
+
+/* ---- a peer dies ---- */
+
+/* The producer sends 100 messages and faults: the receiver (holding the producer's
+ * process cap) gets the 100, then XR_EDEAD instead of waiting forever. */
+static void sender_dies(void)
+{
+    chan_t rx;
+    chan_msg_t m;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(child_start(ARG(CHILD_CHAN_PRODUCE, 100) | ARG_CRASH, 0, 100), XR_OK);
+    rx.peer = UT_SLOT_PROC;
+    for (uint64_t i = 0; i < 100; i++) {
+        UT_EQ(chan_recv(&rx, &m), XR_OK);
+        UT_EQ(*(uint64_t *)m.data, i);
+    }
+    UT_EQ(chan_recv(&rx, &m), XR_EDEAD);
+    uint64_t st = child_end(0);
+    UT_EQ(xr_status_state(st), XR_PROC_KILLED);
+    chan_unmake(0);
+}
+
+/* The consumer takes 10 messages and faults: the blocking sender fills the ring, then
+ * gets XR_EDEAD. The memory object outlives the child (init's cap) and is freed after. */
+static void receiver_dies(void)
+{
+    chan_t tx;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(child_start(ARG(CHILD_CHAN_CONSUME, 10) | ARG_CRASH, 0, 100), XR_OK);
+    tx.peer = UT_SLOT_PROC;
+    long err = XR_OK;
+    uint64_t sent = 0;
+    for (; sent < 10 * SLOTS && !err; sent++) {
+        uint64_t msg[2] = {sent, sent ^ MIX};
+        err = chan_send(&tx, msg, sizeof(msg));
+    }
+    UT_EQ(err, XR_EDEAD);
+    UT_EQ(sent - 1, SLOTS + 10); /* the ring's worth beyond what the child took */
+    uint64_t st = child_end(0);
+    UT_EQ(xr_status_state(st), XR_PROC_KILLED);
+    chan_unmake(0);
+}
+
+/* ---- RPC ---- */
+
+struct add_req {
+    uint64_t a, b;
+};
+struct add_resp {
+    uint64_t sum;
+};
+RPC_TYPED(rpc_add, 1, struct add_req, struct add_resp)
+
+static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)0x300000ul;
+
+static void rpc_endpoint(void)
+{
+    uint8_t req[400], resp[400];
+    size_t n;
+    UT_EQ(chan_make(0), XR_OK); /* the channels of rpc_channel, mapped before the child runs */
+    UT_EQ(xr_memory_create(pages, MEM2), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM2, VIEW(1), pages), XR_OK);
+    UT_EQ(xr_notify_create(RXN2), XR_OK);
+    UT_EQ(xr_notify_create(TXN2), XR_OK);
+    UT_EQ(xr_endpoint_create(EPR), XR_OK);
+    UT_EQ(child_start(CHILD_RPC, EPR, 100), XR_OK);
+    struct add_req q = {40, 2};
+    struct add_resp r = {0};
+    UT_EQ(rpc_add_ep(EPR, my_buf, &q, &r), XR_OK);
+    UT_EQ(r.sum, 42);
+    UT_EQ(rpc_add_ep(EPR, NULL, &q, &r), XR_OK); /* 16 bytes fit the registers */
+    for (unsigned i = 0; i < sizeof(req); i++)
+        req[i] = (uint8_t)i;
+    UT_EQ(rpc_ep_call(EPR, my_buf, 2, req, sizeof(req), resp, sizeof(resp), &n), XR_OK);
+    UT_EQ(n, sizeof(req));
+    for (unsigned i = 0; i < sizeof(req); i++)
+        UT_EQ(resp[i], (uint8_t)(i + 1));
+    UT_EQ(rpc_ep_call(EPR, NULL, 2, req, 100, resp, sizeof(resp), &n), XR_ERANGE);
+    UT_EQ(rpc_ep_call(EPR, my_buf, 9, req, 8, resp, sizeof(resp), &n), XR_ENOSYS);
+    UT_EQ(rpc_ep_call(EPR, my_buf, 1, req, 8, resp, sizeof(resp), &n), XR_EINVAL); /* bad size */
+    UT_EQ(rpc_ep_call(EPR, my_buf, RPC_OP_STOP, NULL, 0, resp, sizeof(resp), &n), XR_OK);
+}
+
+/* The same server, same handlers, over a channel pair (the child runs on from
+ * rpc_endpoint); a 3000-byte request goes through the pool. */
+static void rpc_channel(void)
+{
+    static uint8_t req[3000], resp[3000];
+    chan_t tx, rx;
+    size_t n;
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_SPSC, RXN2, TXN2), XR_OK);
+    rx.peer = tx.peer = UT_SLOT_PROC;
+    rpc_chan_t c = {.tx = &tx, .rx = &rx};
+    struct add_req q = {1000, 337};
+    struct add_resp r = {0};
+    UT_EQ(rpc_add_chan(&c, &q, &r), XR_OK);
+    UT_EQ(r.sum, 1337);
+    for (unsigned i = 0; i < sizeof(req); i++)
+        req[i] = (uint8_t)(i * 7);
+    for (unsigned round = 0; round < 20; round++) {
+        UT_EQ(rpc_chan_call(&c, 2, req, sizeof(req), resp, sizeof(resp), &n), XR_OK);
+        UT_EQ(n, sizeof(req));
+        UT_EQ(resp[round * 100], (uint8_t)(round * 700 + 1));
+    }
+    UT_EQ(rpc_chan_call(&c, 9, req, 4, resp, sizeof(resp), &n), XR_ENOSYS);
+    UT_EQ(rpc_chan_call(&c, 2, req, 40, resp, 10, &n), XR_ERANGE); /* the reply is too long */
+    UT_EQ(rpc_chan_call(&c, RPC_OP_STOP, NULL, 0, resp, sizeof(resp), &n), XR_OK);
+    uint64_t st = child_end(1000);
+    UT_EQ(xr_status_state(st), XR_PROC_EXITED);
+    UT_EQ(xr_status_code(st), 0);
+}
+
+static void rpc_cleanup(void)
+{
+    child_end(0);
+    unview(1);
+    xr_cap_delete(MEM2);
+    xr_cap_delete(RXN2);
+    xr_cap_delete(TXN2);
+    xr_cap_delete(EPR);
+    chan_unmake(0);
+}
+
+/* Every frame and object of this file's tests is back. */
+static void chan_leak_nothing(void)
+{
+    UT_EQ(xr_info(XR_INFO_OBJECTS), objects_before);
+    UT_EQ(frames_accounted(), frames_before);
+}
+
+void tests_chan(void)
+{
+    ut_run("chan/memory_create_rights", memory_create_rights);
+    ut_run("chan/memory_shared_across_processes", memory_shared_across_processes);
+    ut_run("chan/memory_freed_when_last_cap_goes", memory_freed_when_last_cap_goes);
+    ut_run("chan/spsc_1000000_in_order", spsc_million_in_order);
+    ut_run("chan/spsc_child_receives", spsc_child_receives);
+    ut_run("chan/full_and_empty_edges", full_and_empty_edges);
+    ut_run("chan/wakeup_after_sleep", wakeup_after_sleep);
+    ut_run("chan/batch_one_wakeup", batch_one_wakeup);
+    ut_run("chan/close_wakes_receiver", close_wakes_receiver);
+    ut_run("chan/mpsc_threads", mpsc_threads);
+    ut_run("chan/zero_copy_buffers", zero_copy_buffers);
+    ut_run("chan/hostile_indices", hostile_indices);
+    ut_run("chan/hostile_lengths", hostile_lengths);
+    ut_run("chan/hostile_peer_process", hostile_peer_process);
+    ut_run("chan/sender_dies", sender_dies);
+    ut_run("chan/receiver_dies", receiver_dies);
+    ut_run("chan/rpc_endpoint", rpc_endpoint);
+    ut_run("chan/rpc_channel", rpc_channel);
+    rpc_cleanup();
+    ut_run("chan/leak_nothing", chan_leak_nothing);
+}
