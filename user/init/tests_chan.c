@@ -1,11 +1,10 @@
 /* User tests of shared memory and application IPC: memory objects (rights, sharing,
  * lifetime), channels between processes and threads (order, edges, wake-ups, batching,
  * several producers, zero copy, hostile peers, a peer's death) and RPC over both transports. */
+#include "../child/child_modes.h"
 #include "chan.h"
 #include "rpc.h"
 #include "utest.h"
-
-enum { CHILD_SHM = 19, CHILD_CHAN_PRODUCE, CHILD_CHAN_CONSUME, CHILD_CHAN_HOSTILE, CHILD_RPC };
 
 /* The geometry the child uses (user/child/child.c has the same numbers). */
 #define CHILD_VA     0x20000000ul

@@ -1,6 +1,7 @@
 /* User tests of IPC between processes: calls across address spaces on the fastpath and
  * the slowpath with identical results, a server or a caller dying mid-call, fault
  * messages to a handler and through the pager, and a 64-client stress test. */
+#include "../child/child_modes.h"
 #include "utest.h"
 
 #define EP              111 /* created by tests_ipc */
@@ -13,8 +14,6 @@
 #define CHILD_EP        5
 #define CHILD_IPCBUF    0x300000ul
 #define T0              UT_SLOT_THREADS
-
-enum { CHILD_ECHO = 14, CHILD_CALLER, CHILD_HOLD, CHILD_TOUCH, CHILD_HEAP };
 
 static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)0x300000ul;
 static volatile long t_err;

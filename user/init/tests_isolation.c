@@ -1,23 +1,9 @@
 /* User tests of isolation: each forbidden act in a child process ends that process with
  * the right fault, and only it; init, the kernel and the frame count carry on. */
+#include "../child/child_modes.h"
 #include "utest.h"
 
 #define CHILD_QUOTA 128
-
-enum { /* the modes of user/child/child.c */
-       CHILD_READ_KERNEL = 1,
-       CHILD_WRITE_KERNEL,
-       CHILD_EXEC_STACK,
-       CHILD_PRIVILEGED,
-       CHILD_DIVIDE,
-       CHILD_INVALID_OPCODE,
-       CHILD_NULL,
-       CHILD_WRITE_TEXT,
-       CHILD_EXIT_42,
-       CHILD_SPIN,
-       CHILD_PORT_IO,
-       CHILD_NONCANONICAL,
-};
 
 static uint64_t frames_before;
 
