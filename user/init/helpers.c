@@ -71,14 +71,8 @@ bool ut_thread_join(xr_cap_t slot, unsigned ms)
     return state == XR_THREAD_DEAD;
 }
 
-uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms)
+uint64_t ut_child_end(unsigned ms)
 {
-    size_t size;
-    const void *image = ut_module("child", &size);
-    if (!image)
-        return 0;
-    if (xr_spawn_elf(image, size, quota, mode, 100, UT_SLOT_PROC, UT_SLOT_THREAD))
-        return 0;
     uint64_t st = 0;
     for (unsigned waited = 0; waited <= ms; waited += 10) {
         xr_process_status(UT_SLOT_PROC, &st);
@@ -93,4 +87,15 @@ uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms)
     xr_cap_delete(UT_SLOT_THREAD);
     xr_cap_delete(UT_SLOT_PROC);
     return st;
+}
+
+uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms)
+{
+    size_t size;
+    const void *image = ut_module("child", &size);
+    if (!image)
+        return 0;
+    if (xr_spawn_elf(image, size, quota, mode, 100, UT_SLOT_PROC, UT_SLOT_THREAD))
+        return 0;
+    return ut_child_end(ms);
 }

@@ -93,21 +93,6 @@ static long child_start(uint64_t mode, xr_cap_t ep, unsigned prio)
     return err;
 }
 
-static uint64_t child_end(unsigned ms)
-{
-    uint64_t st = 0;
-    for (unsigned waited = 0; waited <= ms; waited += 10) {
-        xr_process_status(UT_SLOT_PROC, &st);
-        if (xr_status_state(st) != XR_PROC_RUNNING)
-            break;
-        xr_sleep_us(10000);
-    }
-    xr_process_kill(UT_SLOT_PROC);
-    xr_cap_delete(UT_SLOT_THREAD);
-    xr_cap_delete(UT_SLOT_PROC);
-    return st;
-}
-
 /* ---- memory objects ---- */
 
 static void memory_create_rights(void)
@@ -154,7 +139,7 @@ static void memory_shared_across_processes(void)
     volatile uint64_t *w = (volatile uint64_t *)VIEW(0);
     w[0] = 0x1234;
     UT_EQ(child_start(CHILD_SHM, 0, 100), XR_OK);
-    uint64_t st = child_end(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(w[1], 0x1235);
     chan_unmake(0);
@@ -174,7 +159,7 @@ static void memory_freed_when_last_cap_goes(void)
     UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_ENOENT);
     UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA), XR_ENOENT);
     UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA + (pages - 1) * 4096), XR_ENOENT);
-    child_end(0);
+    ut_child_end(0);
     chan_unmake(0);
     UT_EQ(frames_accounted(), free0);
 }
@@ -202,7 +187,7 @@ static void spsc_million_in_order(void)
     }
     UT_EQ(chan_recv(&ch, &m), XR_EDEAD); /* closed: nothing more, nothing twice */
     ticks_million = xr_info(XR_INFO_TICKS) - t0;
-    uint64_t st = child_end(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0);
     printf("chan: 1000000 messages between two processes in %lu ticks, %lu wake-ups\n",
@@ -221,7 +206,7 @@ static void spsc_child_receives(void)
         uint64_t msg[2] = {i, i ^ MIX};
         UT_EQ(chan_send(&ch, msg, sizeof(msg)), XR_OK);
     }
-    uint64_t st = child_end(5000);
+    uint64_t st = ut_child_end(5000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0);
     chan_unmake(0);
@@ -583,7 +568,7 @@ static void hostile_peer_process(void)
         if (i % 16 == 15)
             xr_yield();
     }
-    uint64_t st = child_end(5000);
+    uint64_t st = ut_child_end(5000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_ASSERT(corrupt > 0);
     chan_unmake(0);
@@ -606,7 +591,7 @@ static void sender_dies(void)
         UT_EQ(*(uint64_t *)m.data, i);
     }
     UT_EQ(chan_recv(&rx, &m), XR_EDEAD);
-    uint64_t st = child_end(0);
+    uint64_t st = ut_child_end(0);
     UT_EQ(xr_status_state(st), XR_PROC_KILLED);
     chan_unmake(0);
 }
@@ -628,7 +613,7 @@ static void receiver_dies(void)
     }
     UT_EQ(err, XR_EDEAD);
     UT_EQ(sent - 1, SLOTS + 10); /* the ring's worth beyond what the child took */
-    uint64_t st = child_end(0);
+    uint64_t st = ut_child_end(0);
     UT_EQ(xr_status_state(st), XR_PROC_KILLED);
     chan_unmake(0);
 }
@@ -698,14 +683,14 @@ static void rpc_channel(void)
     UT_EQ(rpc_chan_call(&c, 9, req, 4, resp, sizeof(resp), &n), XR_ENOSYS);
     UT_EQ(rpc_chan_call(&c, 2, req, 40, resp, 10, &n), XR_ERANGE); /* the reply is too long */
     UT_EQ(rpc_chan_call(&c, RPC_OP_STOP, NULL, 0, resp, sizeof(resp), &n), XR_OK);
-    uint64_t st = child_end(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0);
 }
 
 static void rpc_cleanup(void)
 {
-    child_end(0);
+    ut_child_end(0);
     unview(1);
     xr_cap_delete(MEM2);
     xr_cap_delete(RXN2);

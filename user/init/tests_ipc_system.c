@@ -42,22 +42,6 @@ static long start_child(uint64_t mode, xr_cap_t ep, unsigned prio)
     return err;
 }
 
-/* Wait for the child to end; returns its status word. Deletes its caps. */
-static uint64_t end_child(unsigned ms)
-{
-    uint64_t st = 0;
-    for (unsigned waited = 0; waited <= ms; waited += 10) {
-        xr_process_status(UT_SLOT_PROC, &st);
-        if (xr_status_state(st) != XR_PROC_RUNNING)
-            break;
-        xr_sleep_us(10000);
-    }
-    xr_process_kill(UT_SLOT_PROC);
-    xr_cap_delete(UT_SLOT_THREAD);
-    xr_cap_delete(UT_SLOT_PROC);
-    return st;
-}
-
 static long echo_call(unsigned len, uint64_t seed, xr_msg_t *m)
 {
     m->tag = XR_TAG(7, 0, len);
@@ -93,7 +77,7 @@ static void cross_as_calls(void)
         UT_EQ(hits, 0);
     xr_msg_t stop = {.tag = XR_TAG(99, 0, 0)};
     UT_EQ(xr_call(EPX, &stop), XR_OK);
-    uint64_t st = end_child(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0);
 }
@@ -115,7 +99,7 @@ static void server_dies_mid_call(void)
     UT_EQ(xr_process_kill(UT_SLOT_PROC), XR_OK);
     UT_ASSERT(ut_thread_join(T0, 1000));
     UT_EQ(t_err, XR_EDEAD);
-    end_child(0);
+    ut_child_end(0);
 }
 
 /* A caller dies before its server answers: the reply fails cleanly with XR_ENOENT. */
@@ -128,7 +112,7 @@ static void caller_dies_before_reply(void)
     UT_EQ(xr_process_kill(UT_SLOT_PROC), XR_OK);
     m.tag = XR_TAG(0, 0, 1);
     UT_EQ(xr_reply(&m), XR_ENOENT);
-    end_child(0);
+    ut_child_end(0);
 }
 
 /* init handles a child's page fault: the message says where and how; after init maps
@@ -148,7 +132,7 @@ static void fault_handler_resumes(void)
     UT_EQ(xr_map_anon(UT_SLOT_PROC, 0x10000000, XR_MAP_WRITE), XR_OK);
     m.tag = XR_TAG(XR_FAULT_RESUME, 0, 0);
     UT_EQ(xr_reply(&m), XR_OK);
-    uint64_t st = end_child(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0x55);
 }
@@ -161,7 +145,7 @@ static void fault_handler_kills(void)
     UT_EQ(xr_recv(FEP, &m), XR_OK);
     m.tag = XR_TAG(XR_FAULT_KILL, 0, 0);
     UT_EQ(xr_reply(&m), XR_OK);
-    uint64_t st = end_child(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_KILLED);
     UT_EQ(xr_status_code(st), 14);
     UT_EQ(xr_cap_delete(FEP), XR_OK);
@@ -192,7 +176,7 @@ static void fault_handler_dies_thread_retries(void)
     UT_EQ(xr_map_anon(UT_SLOT_PROC, 0x10000000, XR_MAP_WRITE), XR_OK);
     m.tag = XR_TAG(XR_FAULT_RESUME, 0, 0);
     UT_EQ(xr_reply(&m), XR_OK);
-    uint64_t st = end_child(1000);
+    uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0x55);
     UT_EQ(xr_cap_delete(FEP), XR_OK);
@@ -212,7 +196,7 @@ static void pager_demand_paging(void)
           XR_OK);
     UT_EQ(xr_cap_copy(PAGER_EP, PAGER_FAULT_CAP, XR_RIGHT_WRITE, 1), XR_OK); /* badge: client 1 */
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, PAGER_FAULT_CAP), XR_OK);
-    uint64_t st = end_child(5000);
+    uint64_t st = ut_child_end(5000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
     UT_EQ(xr_status_code(st), 0);
     UT_EQ(xr_process_kill(PAGER_PROC), XR_OK);

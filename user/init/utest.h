@@ -52,6 +52,10 @@ bool ut_thread_join(xr_cap_t slot, unsigned ms);
  * UT_SLOT_PROC with quota frames; wait for it to end (at most ms); return its status word
  * (XR_PROC_* | code << 8), or 0 on a spawn failure / time-out. The caps are deleted after. */
 uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms);
+/* Wait (at most ms) for the process at UT_SLOT_PROC to end, kill it if it has not, and
+ * delete its caps (UT_SLOT_PROC, UT_SLOT_THREAD); returns its status word, or 0 when it
+ * had to be killed. */
+uint64_t ut_child_end(unsigned ms);
 /* A boot module's bytes, mapped read-only into init (NULL if there is none). */
 const void *ut_module(const char *name, size_t *size);
 
