@@ -119,7 +119,12 @@ memobj_t *memobj_create(struct process *owner, uint64_t pages);
 /* Map page offset / 4096 of m at va in p with PTF_* flags (rights already checked). A
  * dynamic object records the mapping and holds a reference on p; XR_ENOMEM when its
  * MEMOBJ_MAPS records are all in use; otherwise as mm_as_map. */
-kerr_t memobj_map(memobj_t *m, struct process *p, uint64_t offset, uint64_t va, unsigned flags);
+kerr_t memobj_map(memobj_t *m, const void *via, struct process *p, uint64_t offset, uint64_t va,
+                  unsigned flags);
+/* The memory cap in slot s goes: remove every mapping made through it (revoke and delete
+ * shoot mappings down), or (moved) follow it to its new slot. */
+void memobj_slot_gone(memobj_t *m, const void *s);
+void memobj_slot_moved(memobj_t *m, const void *from, const void *to);
 /* XR_SYS_UNMAP removed the page pa (not owned) at va from p: drop its record, if a
  * dynamic object holds pa. */
 void memobj_unmapped(struct process *p, uint64_t va, uint64_t pa);

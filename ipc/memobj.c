@@ -2,11 +2,12 @@
  * mapped into any number of address spaces, freed with all their mappings when the last
  * reference (cap) goes. Locks: none; the kernel runs with interrupts off on one core.
  *
- * Lifetime rule: mappings follow the object, not the cap used to make them. A mapping
- * holds no reference on the object; the object records each mapping (process, va) and
- * holds a reference on the process. When the last cap goes (delete, revoke, or the end of
- * the holder's process), memobj_destroy removes every recorded mapping that still maps one
- * of its frames, so no address space can reach a freed frame. */
+ * Lifetime rule: a mapping lives while the cap it was made through lives. The object
+ * records each mapping (process, va, the cap slot used) and holds a reference on the
+ * process. Deleting or revoking a cap removes the mappings made through it (and through
+ * the caps derived from it, which revoke deletes), in every address space; when the last
+ * cap goes, memobj_destroy removes whatever is left, so no address space can reach a
+ * freed frame. */
 #include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
@@ -86,7 +87,8 @@ static memobj_map_t *record_free(memobj_t *m)
     return free;
 }
 
-kerr_t memobj_map(memobj_t *m, process_t *p, uint64_t offset, uint64_t va, unsigned flags)
+kerr_t memobj_map(memobj_t *m, const void *via, process_t *p, uint64_t offset, uint64_t va,
+                  unsigned flags)
 {
     if (m->obj.is_static)
         return mm_as_map(p->as, va, m->phys + offset, flags);
@@ -98,8 +100,36 @@ kerr_t memobj_map(memobj_t *m, process_t *p, uint64_t offset, uint64_t va, unsig
         return err;
     r->proc = p;
     r->va = va;
+    r->via = via;
     kobj_ref(&p->obj);
     return XR_OK;
+}
+
+/* Called from inside the cap layer (cap_object_ops.slot_gone): it may unmap, but must not
+ * drop a process reference (that could end a process and re-enter the cap layer). The
+ * record keeps its reference until record_free reclaims it (its page no longer maps the
+ * object) or the object is destroyed. */
+void memobj_slot_gone(memobj_t *m, const void *s)
+{
+    if (m->obj.is_static)
+        return;
+    for (unsigned i = 0; i < MEMOBJ_MAPS; i++) {
+        memobj_map_t *r = &m->maps[i];
+        if (!r->proc || r->via != s)
+            continue;
+        if (record_mapped(m, r))
+            mm_as_unmap(r->proc->as, r->va); /* flushes the TLB (now or at the next switch) */
+        r->via = NULL;
+    }
+}
+
+void memobj_slot_moved(memobj_t *m, const void *from, const void *to)
+{
+    if (m->obj.is_static)
+        return;
+    for (unsigned i = 0; i < MEMOBJ_MAPS; i++)
+        if (m->maps[i].proc && m->maps[i].via == from)
+            m->maps[i].via = to;
 }
 
 void memobj_unmapped(process_t *p, uint64_t va, uint64_t pa)

@@ -127,6 +127,9 @@ static void slot_remove(cap_slot_t *s)
     void *obj = s->object;
     uint8_t type = s->type;
 
+    if (object_ops && object_ops->slot_gone)
+        object_ops->slot_gone(s);
+
     tree_lift_children(s);
     tree_unlink(s);
     s->table->used--;
@@ -243,6 +246,8 @@ kerr_t cap_move(cap_table_t *src_t, xr_cap_t src, cap_table_t *dst_t, xr_cap_t d
     *d = *s;
     d->table = dst_t;
     tree_relink(d);
+    if (object_ops && object_ops->slot_moved)
+        object_ops->slot_moved(s, d);
     *s = (cap_slot_t){0};
     src_t->used--;
     dst_t->used++;

@@ -62,6 +62,11 @@ typedef struct cap_table {
 typedef struct cap_object_ops {
     void (*ref)(void *obj, uint8_t type);
     void (*unref)(void *obj, uint8_t type);
+    /* Optional: a slot is about to be emptied (still intact when called), or its cap moved
+     * from one slot to another (both intact). For state tied to one cap, not to its object
+     * (mappings made through a memory cap). Must not call back into the cap layer. */
+    void (*slot_gone)(const struct cap_slot *s);
+    void (*slot_moved)(const struct cap_slot *from, const struct cap_slot *to);
 } cap_object_ops_t;
 
 static inline bool cap_slot_empty(const cap_slot_t *s)

@@ -39,6 +39,7 @@ void kobj_free(struct kcache *cache, kobj_t *o);
 typedef struct memobj_map {
     struct process *proc; /* holds a reference; NULL: a free record */
     uint64_t va;
+    const void *via; /* the cap slot the mapping was made through */
 } memobj_map_t;
 
 typedef struct memobj {

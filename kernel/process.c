@@ -122,7 +122,19 @@ static void cap_obj_unref(void *obj, uint8_t type)
         thread_kill(t);
 }
 
-static const cap_object_ops_t cap_ops = {cap_obj_ref, cap_obj_unref};
+static void cap_slot_gone(const cap_slot_t *s)
+{
+    if (s->type == XR_OBJ_MEMORY)
+        memobj_slot_gone(s->object, s);
+}
+
+static void cap_slot_moved(const cap_slot_t *from, const cap_slot_t *to)
+{
+    if (to->type == XR_OBJ_MEMORY)
+        memobj_slot_moved(to->object, from, to);
+}
+
+static const cap_object_ops_t cap_ops = {cap_obj_ref, cap_obj_unref, cap_slot_gone, cap_slot_moved};
 
 /* Called once at boot, before any process exists. */
 void process_init(void)

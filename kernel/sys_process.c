@@ -103,12 +103,16 @@ kerr_t sys_map_memory(const uint64_t a[6], uint64_t *value)
         return err;
     unsigned need = XR_RIGHT_READ | (a[4] & XR_MAP_WRITE ? XR_RIGHT_WRITE : 0) |
                     (a[4] & XR_MAP_EXEC ? XR_RIGHT_EXEC : 0);
-    memobj_t *m = sys_lookup(a[1], XR_OBJ_MEMORY, need, &err);
-    if (!m)
+    cap_slot_t *s;
+    if (a[1] >= XR_SLOTS)
+        return XR_ERANGE;
+    err = cap_lookup(&process_current()->caps, (xr_cap_t)a[1], XR_OBJ_MEMORY, need, &s);
+    if (err)
         return err;
+    memobj_t *m = s->object;
     if (a[2] % PAGE_SIZE || a[2] / PAGE_SIZE >= m->pages)
         return XR_ERANGE;
-    return memobj_map(m, p, a[2], a[3], map_flags(a[4]));
+    return memobj_map(m, s, p, a[2], a[3], map_flags(a[4]));
 }
 
 kerr_t sys_unmap(const uint64_t a[6], uint64_t *value)

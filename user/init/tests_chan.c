@@ -164,6 +164,34 @@ static void memory_freed_when_last_cap_goes(void)
     UT_EQ(frames_accounted(), free0);
 }
 
+/* Deleting or revoking a cap removes the mappings made through it and through the caps
+ * derived from it (revoke deletes those), in every address space; mappings made through
+ * other caps stay; a moved cap keeps its mappings. */
+static void revoke_unmaps_derived_mappings(void)
+{
+    const unsigned rw = XR_RIGHT_READ | XR_RIGHT_WRITE;
+    UT_EQ(xr_memory_create(2, MEM), XR_OK);
+    UT_EQ(xr_cap_copy(MEM, MEM2, rw, 0), XR_OK);
+    UT_EQ(xr_cap_copy(MEM2, SCRATCH, XR_RIGHT_READ, 0), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM, 0, VIEW(0), XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM2, 0, VIEW(1), XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, SCRATCH, 4096, VIEW(2), 0), XR_OK);
+    *(volatile uint64_t *)VIEW(1) = 7;
+    UT_EQ(*(volatile uint64_t *)VIEW(0), 7); /* one frame, two views */
+    UT_EQ(xr_cap_revoke(MEM), XR_OK);        /* deletes MEM2 and SCRATCH */
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(1)), XR_ENOENT);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(2)), XR_ENOENT);
+    UT_EQ(*(volatile uint64_t *)VIEW(0), 7); /* made through MEM: still mapped */
+    UT_EQ(xr_cap_copy(MEM, MEM2, rw, 0), XR_OK);
+    UT_EQ(xr_map_memory(XR_SLOT_SELF, MEM2, 0, VIEW(1), XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_cap_move(MEM2, SCRATCH), XR_OK);
+    UT_EQ(*(volatile uint64_t *)VIEW(1), 7); /* moving the cap moves nothing else */
+    UT_EQ(xr_cap_delete(SCRATCH), XR_OK);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(1)), XR_ENOENT);
+    UT_EQ(xr_cap_delete(MEM), XR_OK);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_ENOENT);
+}
+
 /* ---- channels between processes ---- */
 
 #define MILLION 1000000
@@ -711,6 +739,7 @@ void tests_chan(void)
     ut_run("chan/memory_create_rights", memory_create_rights);
     ut_run("chan/memory_shared_across_processes", memory_shared_across_processes);
     ut_run("chan/memory_freed_when_last_cap_goes", memory_freed_when_last_cap_goes);
+    ut_run("chan/revoke_unmaps_derived_mappings", revoke_unmaps_derived_mappings);
     ut_run("chan/spsc_1000000_in_order", spsc_million_in_order);
     ut_run("chan/spsc_child_receives", spsc_child_receives);
     ut_run("chan/full_and_empty_edges", full_and_empty_edges);
