@@ -14,7 +14,7 @@
 static kcache_t as_cache;
 static uint64_t pcid_used[PCID_COUNT / 64];
 static uint64_t as_alive;
-static mm_as_t *current_as;
+mm_as_t *mm_current_as;
 
 kerr_t mm_quota_charge(mm_quota_t *q, uint64_t frames)
 {
@@ -185,7 +185,7 @@ kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
 /* After a change to a mapping of as: drop the old translation. */
 static void as_flush(mm_as_t *as, uint64_t va)
 {
-    if (as == current_as)
+    if (as == mm_current_as)
         arch_tlb_flush_page(va);
     as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */
 }
@@ -241,7 +241,7 @@ static void release_visit(void *ctx, uint64_t phys, int level, unsigned flags)
 
 void mm_as_destroy(mm_as_t *as)
 {
-    if (as == current_as)
+    if (as == mm_current_as)
         mm_as_switch(NULL);
     arch_pt_walk(as->root, 0, PT_USER_SLOTS - 1, release_visit, as);
     pt_ops_t ops = as_ops(as);
@@ -255,9 +255,9 @@ void mm_as_destroy(mm_as_t *as)
 
 void mm_as_switch(mm_as_t *as)
 {
-    if (as && as == current_as && !as->tlb_stale)
+    if (as && as == mm_current_as && !as->tlb_stale)
         return; /* already loaded, nothing to flush: threads of one process */
-    current_as = as;
+    mm_current_as = as;
     if (!as) {
         arch_switch_root(arch_kernel_root(), 0, false);
         return;

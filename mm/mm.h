@@ -114,6 +114,8 @@ kerr_t mm_as_protect(mm_as_t *as, uint64_t va, unsigned flags);
 kerr_t mm_as_query(mm_as_t *as, uint64_t va, uint64_t *pa, unsigned *flags);
 /* Run on as (the kernel's own tables when as is NULL). */
 void mm_as_switch(mm_as_t *as);
+/* The address space whose tables are loaded. */
+extern mm_as_t *mm_current_as;
 /* Address spaces alive, for leak checks. */
 uint64_t mm_as_count(void);
 

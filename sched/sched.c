@@ -115,16 +115,6 @@ void sched_wake(thread_t *t)
     sched_enqueue(t);
 }
 
-void sched_switch_fast(thread_t *next)
-{
-    thread_t *prev = sched_hot0.current;
-    sched_hot0.current = next;
-    sched_hot0.need_switch = false;
-    next->slice = SCHED_SLICE_TICKS;
-    mm_as_switch(next->proc->as);
-    arch_switch_fast(&prev->arch, &next->arch);
-}
-
 /* The highest non-empty priority, or -1. */
 static int highest(const struct runqueue *q)
 {

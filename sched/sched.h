@@ -5,6 +5,7 @@
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
 
+#include "kernel/process.h"
 #include "kernel/thread.h"
 
 #define SCHED_PRIORITIES  256
@@ -31,8 +32,19 @@ static inline int sched_best_prio(void)
     return sched_hot0.best;
 }
 /* The IPC fastpath's switch: next becomes current (address space, FPU, entry stack)
- * without a stack switch; the caller returns to user through next's frame. */
-void sched_switch_fast(thread_t *next);
+ * without a stack switch; the caller returns to user through next's frame. Inline: it
+ * is on the fastpath. */
+static inline void sched_switch_fast(thread_t *next)
+{
+    thread_t *prev = sched_hot0.current;
+    sched_hot0.current = next;
+    sched_hot0.need_switch = false;
+    next->slice = SCHED_SLICE_TICKS;
+    mm_as_t *as = next->proc->as;
+    if (as != mm_current_as || as->tlb_stale)
+        mm_as_switch(as);
+    arch_switch_fast(&prev->arch, &next->arch);
+}
 /* Give the CPU to the next thread of the same or higher priority. */
 void sched_yield(void);
 /* Block the current thread until the tick count reaches tick. */

@@ -10,8 +10,8 @@
 #define XCR0_SSE 2u
 #define XCR0_AVX 4u
 
-static bool use_xsave;
-static uint64_t xcr0;
+bool use_xsave;
+uint64_t xcr0;
 static uint32_t area_size;
 
 static void xsetbv(uint32_t reg, uint64_t v)

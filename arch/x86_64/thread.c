@@ -2,6 +2,7 @@
  * (FPU state, the per-CPU entry stack pointer), and the system-call glue between the
  * entry code and the generic kernel. */
 #include "arch/arch.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
@@ -74,8 +75,7 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
  * fastpath runs on it); the resume frame is laid out when something switches to it. */
 void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
 {
-    arch_fpu_save(from->fpu);
-    arch_fpu_restore(to->fpu);
+    fpu_switch(from->fpu, to->fpu);
     this_cpu()->kstack = to->kstack_top;
     to->parked = false;
 }
