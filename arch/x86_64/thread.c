@@ -9,9 +9,6 @@
 #include "kernel/string.h"
 #include "xr/syscall.h"
 
-#define IPC_FAST_CALL       XR_SYS_CALL
-#define IPC_FAST_REPLY_RECV XR_SYS_REPLY_RECV
-
 _Static_assert(ASM_SYS_CALL == XR_SYS_CALL && ASM_SYS_REPLY_RECV == XR_SYS_REPLY_RECV &&
                    ASM_SYS_COUNT == XR_SYS_COUNT,
                "asm.h's copies of the system-call numbers");
@@ -126,17 +123,14 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
 
 /* Called by syscall_entry with the frame of the calling thread; returns the frame to
  * return to user through (another thread's, when the IPC fastpath switched). */
+_Static_assert(__builtin_offsetof(arch_thread_t, kstack_top) == ARCH_THREAD_KSTACK_TOP,
+               "trap_entry.S finds a thread's frame through it");
+
+/* Called by syscall_entry for what it does not decode itself: unknown numbers, and call
+ * and reply_recv that the fastpath (tried in syscall_entry) did not take. */
 struct trap_frame *syscall_dispatch(struct trap_frame *f)
 {
     const uint64_t *args = f->args; /* rdi, rsi, rdx, r10, r8, r9: see struct trap_frame */
-    /* only register-sized messages without caps are worth trying: tag bits 8..15 (caps)
-     * clear and length 0..4 */
-    if (ipc_fastpath_enabled && (f->rsi & 0xff00) == 0 && (f->rsi & 0xff) <= 4 &&
-        (f->rax == IPC_FAST_CALL || f->rax == IPC_FAST_REPLY_RECV)) {
-        arch_thread_t *next = ipc_fastpath(f->rax, args);
-        if (next)
-            return user_frame(next);
-    }
     uint64_t value = 0, err = syscall_handler(f->rax, args, &value);
     if (err != SYSCALL_RESULTS_SET) {
         f->rax = err;

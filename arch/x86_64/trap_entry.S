@@ -211,9 +211,9 @@ syscall_entry:
     cmp $ASM_SYS_COUNT, %rax
     jae 1f
     cmp $ASM_SYS_CALL, %eax
-    je 1f
+    je 3f
     cmp $ASM_SYS_REPLY_RECV, %eax
-    je 1f
+    je 3f
     lea F_ARGS(%rsp), %rdi
     lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
     movq $0, (%rsi)
@@ -228,9 +228,27 @@ syscall_entry:
     je syscall_return
     call kernel_before_user_return
     jmp syscall_return
+    /* call and reply_recv: try the IPC fastpath (ipc/fastpath.c) when it is on and the
+     * tag in RSI is register-sized (length <= 4, no caps); it returns the thread to
+     * return to user as (its frame sits at the top of its kernel stack), or NULL */
+3:  cmpb $0, ipc_fastpath_enabled(%rip)
+    je 1f
+    test $0xff00, %esi
+    jnz 1f
+    cmp $4, %sil
+    ja 1f
+    mov %rax, %rdi
+    lea F_ARGS(%rsp), %rsi
+    call ipc_fastpath
+    test %rax, %rax
+    jz 4f
+    mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
+    sub $TRAP_FRAME_SIZE, %rsp
+    jmp syscall_return
+4:
 1:  mov %rsp, %rdi
     call syscall_dispatch
-    mov %rax, %rsp              /* the frame to return through (the fastpath may switch) */
+    mov %rax, %rsp
     /* fall through */
 
 /* Return from a syscall frame with sysret, unless the return address is not canonical
