@@ -10,11 +10,14 @@ void xr_exit(int code)
 }
 
 static const char *const error_names[XR_NERRORS] = {
-    [XR_OK] = "XR_OK",         [XR_EINVAL] = "XR_EINVAL",     [XR_ENOMEM] = "XR_ENOMEM",
-    [XR_EPERM] = "XR_EPERM",   [XR_EFAULT] = "XR_EFAULT",     [XR_EBADCAP] = "XR_EBADCAP",
-    [XR_ENOSYS] = "XR_ENOSYS", [XR_EAGAIN] = "XR_EAGAIN",     [XR_EBUSY] = "XR_EBUSY",
-    [XR_EEXIST] = "XR_EEXIST", [XR_ENOENT] = "XR_ENOENT",     [XR_ERANGE] = "XR_ERANGE",
-    [XR_EDEAD] = "XR_EDEAD",   [XR_ECORRUPT] = "XR_ECORRUPT", [XR_EDOUBLE] = "XR_EDOUBLE",
+    [XR_OK] = "XR_OK",           [XR_EINVAL] = "XR_EINVAL",
+    [XR_ENOMEM] = "XR_ENOMEM",   [XR_EPERM] = "XR_EPERM",
+    [XR_EFAULT] = "XR_EFAULT",   [XR_EBADCAP] = "XR_EBADCAP",
+    [XR_ENOSYS] = "XR_ENOSYS",   [XR_EAGAIN] = "XR_EAGAIN",
+    [XR_EBUSY] = "XR_EBUSY",     [XR_EEXIST] = "XR_EEXIST",
+    [XR_ENOENT] = "XR_ENOENT",   [XR_ERANGE] = "XR_ERANGE",
+    [XR_EDEAD] = "XR_EDEAD",     [XR_ECORRUPT] = "XR_ECORRUPT",
+    [XR_EDOUBLE] = "XR_EDOUBLE", [XR_ECANCELED] = "XR_ECANCELED",
 };
 
 const char *xr_strerror(long err)
