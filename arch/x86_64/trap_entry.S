@@ -220,7 +220,9 @@ syscall_entry:
     call *syscall_table(, %rax, 8)
     cmp $-1, %eax               /* SYSCALL_RESULTS_SET: the handler set the registers */
     je 2f
-    movslq %eax, %rax
+    test %eax, %eax
+    jnz 5f                      /* refused: logged (log=debug) on the way out */
+6:  movslq %eax, %rax
     mov %rax, F_RAX(%rsp)
     mov F_ERROR(%rsp), %rax
     mov %rax, F_RDX(%rsp)
@@ -228,6 +230,13 @@ syscall_entry:
     je syscall_return
     call kernel_before_user_return
     jmp syscall_return
+5:  mov %eax, %ebx              /* rbx is free: the user's value is in the frame */
+    mov F_RAX(%rsp), %rdi       /* the number */
+    movslq %eax, %rsi           /* the error */
+    call syscall_refused
+    mov %ebx, %eax
+    jmp 6b
+
     /* call and reply_recv: try the IPC fastpath (ipc/fastpath.c) when it is on and the
      * tag in RSI is register-sized (length <= 4, no caps); it returns the thread to
      * return to user as (its frame sits at the top of its kernel stack), or NULL */
