@@ -81,9 +81,14 @@ void bench_stats_compute(uint64_t *v, unsigned n, bench_stats_t *st)
 long bench_run_case(const bench_case_t *c, unsigned warmup, unsigned samples, bench_result_t *out)
 {
     bench_stats_t ovh;
-    uint64_t *kept = raw + warmup;
+    uint64_t *kept;
 
     *out = (bench_result_t){.name = c->name, .err = XR_OK};
+    if (c->samples && c->samples < samples) {
+        samples = c->samples;
+        warmup = warmup < samples / 10 ? warmup : samples / 10;
+    }
+    kept = raw + warmup;
     if (warmup > BENCH_WARMUP || samples > BENCH_SAMPLES || samples == 0)
         out->err = XR_ERANGE;
     if (out->err == XR_OK)

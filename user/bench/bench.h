@@ -46,6 +46,8 @@ typedef struct bench_case {
     const char *name; /* the JSON "case", e.g. "null_syscall" */
     bench_fn_t run;
     bench_fn_t overhead;
+    unsigned samples; /* 0, or fewer samples than the run's (a case too long for 10,000): then
+                         the warm-up is at most a tenth of them */
 } bench_case_t;
 
 typedef struct bench_stats {
@@ -64,7 +66,8 @@ typedef struct bench_result {
 
 /*
  * Runs one case: warmup + samples iterations of its overhead loop, then of its run loop, and
- * keeps the last samples of each (samples <= BENCH_SAMPLES, warmup <= BENCH_WARMUP). Prints
+ * keeps the last samples of each (samples <= BENCH_SAMPLES, warmup <= BENCH_WARMUP; both cut
+ * down when the case asks for fewer samples, c->samples). Prints
  * "ok bench/NAME" or "not ok bench/NAME reason" and fills *out. Returns out->err.
  */
 long bench_run_case(const bench_case_t *c, unsigned warmup, unsigned samples, bench_result_t *out);

@@ -52,6 +52,37 @@ static long serve_cap(xr_cap_t ep, xr_msg_t *in)
     return err;
 }
 
+uint8_t *bench_sink;
+size_t bench_sink_size;
+
+/* The receiving end of an ipc_copy_* transfer: each message is 512 bytes of it, which a
+ * receiver must copy out before its next receive overwrites them. */
+static long serve_sink(xr_cap_t ep, xr_msg_t *in, xr_ipc_buffer_t *buf)
+{
+    xr_msg_t m = *in;
+    size_t pos = 0;
+    long err;
+
+    do {
+        if (bench_sink && XR_TAG_LEN(m.tag) == XR_MSG_MAX) {
+            uint64_t *d = (uint64_t *)(bench_sink + pos);
+            d[0] = m.w[0];
+            d[1] = m.w[1];
+            d[2] = m.w[2];
+            d[3] = m.w[3];
+            memcpy(d + XR_MSG_REGS, &buf->msg[XR_MSG_REGS],
+                   (XR_MSG_MAX - XR_MSG_REGS) * sizeof(uint64_t));
+            pos += XR_MSG_MAX * sizeof(uint64_t);
+            if (pos >= bench_sink_size)
+                pos = 0;
+        }
+        m.tag = XR_TAG(BENCH_LABEL_SINK, 0, 0);
+        err = xr_reply_recv(ep, &m);
+    } while (err == XR_OK && XR_TAG_LABEL(m.tag) == BENCH_LABEL_SINK);
+    *in = m;
+    return err;
+}
+
 long bench_server(xr_cap_t ep, xr_ipc_buffer_t *buf)
 {
     xr_msg_t m = {0};
@@ -68,6 +99,9 @@ long bench_server(xr_cap_t ep, xr_ipc_buffer_t *buf)
             break;
         case BENCH_LABEL_CAP:
             err = serve_cap(ep, &m);
+            break;
+        case BENCH_LABEL_SINK:
+            err = serve_sink(ep, &m, buf);
             break;
         default:
             m.tag = XR_TAG(0, 0, 0);

@@ -18,7 +18,16 @@ enum {
     /* a call bringing one cap, which lands in BENCH_SLOT_RECEIVED: delete it (the slot must be
      * empty for the next one) and reply (label CAP, 1 word) with the delete's result */
     BENCH_LABEL_CAP,
+    /* a 64-word message, 512 bytes of a bulk transfer (ipc_copy_*): copy it (words 0..3 from
+     * the registers, 4..63 from the IPC buffer) to bench_sink at the next offset, and reply
+     * with an empty message of label SINK */
+    BENCH_LABEL_SINK,
 };
+
+/* Where BENCH_LABEL_SINK copies to: bench_sink_size bytes (a multiple of 512), written in
+ * order and wrapping round; NULL (ipcserver) copies nothing. Set before the server starts. */
+extern uint8_t *bench_sink;
+extern size_t bench_sink_size;
 
 /* The slot where received caps land, in the table of whichever process runs the server. */
 #define BENCH_SLOT_RECEIVED 30
