@@ -40,8 +40,8 @@
 /* Offset of need_switch in the scheduler's per-CPU sched_hot_t (kernel/thread.h checks it). */
 #define SCHED_HOT_NEED_SWITCH 8
 
-#define TRAP_FRAME_SIZE (22 * 8)
-#define ARCH_THREAD_KSTACK_TOP 8 /* offset of kstack_top in arch_thread_t (thread.c checks) */
-#define VECTOR_SYSCALL  0x100 /* the vector field of a frame made by the syscall entry */
+#define TRAP_FRAME_SIZE        (22 * 8)
+#define ARCH_THREAD_KSTACK_TOP 8     /* offset of kstack_top in arch_thread_t (thread.c checks) */
+#define VECTOR_SYSCALL         0x100 /* the vector field of a frame made by the syscall entry */
 
 #endif

@@ -506,17 +506,17 @@ static long case_notify_wake(uint64_t *raw, unsigned count)
 
 #define BENCH_SLOT_CHAN_MEM  40 /* the channel's memory objects: slots 40..44 */
 #define BENCH_CHAN_OBJ_PAGES 64 /* pages per memory object (MEMOBJ_MAPS page mappings) */
-#define BENCH_SLOT_SRC_MEM  45 /* the source of the bulk data: slots 45..48 */
-#define BENCH_SLOT_RX_NTFN  27 /* the receiver waits on it */
-#define BENCH_SLOT_TX_NTFN  28 /* a blocking sender would wait on it */
+#define BENCH_SLOT_SRC_MEM   45 /* the source of the bulk data: slots 45..48 */
+#define BENCH_SLOT_RX_NTFN   27 /* the receiver waits on it */
+#define BENCH_SLOT_TX_NTFN   28 /* a blocking sender would wait on it */
 
 #define BENCH_CHAN_VA    0x0000000070000000ul
 #define BENCH_SRC_VA     0x0000000080000000ul
-#define BENCH_CHAN_SLOTS 256u          /* four pages of ring */
-#define BENCH_BULK_MAX   (1ul << 20)   /* the largest transfer, and the pool's pages */
-#define BENCH_SRC_OBJS   4u            /* memory objects of the source, 16 pages each, */
-#define BENCH_SRC_PAGES  16u           /* mapped in turn, 4 times over: 64 mappings each */
-#define BENCH_CHAN_BATCH 64u           /* messages per chan_flush in chan_msg_64b_batched */
+#define BENCH_CHAN_SLOTS 256u        /* four pages of ring */
+#define BENCH_BULK_MAX   (1ul << 20) /* the largest transfer, and the pool's pages */
+#define BENCH_SRC_OBJS   4u          /* memory objects of the source, 16 pages each, */
+#define BENCH_SRC_PAGES  16u         /* mapped in turn, 4 times over: 64 mappings each */
+#define BENCH_CHAN_BATCH 64u         /* messages per chan_flush in chan_msg_64b_batched */
 #define BENCH_IPC_CHUNK  (XR_MSG_MAX * sizeof(uint64_t)) /* bytes per message of ipc_copy_* */
 
 /* The pool of the channel, which is also the destination of memcpy_* and ipc_copy_* (ipcbench's
@@ -557,10 +557,9 @@ static long chan_memory(void)
     for (xr_cap_t i = 0; err == XR_OK && i < BENCH_SRC_OBJS; i++)
         err = xr_memory_create(BENCH_SRC_PAGES, BENCH_SLOT_SRC_MEM + i);
     for (uint64_t i = 0; err == XR_OK && i < BENCH_BULK_MAX / CHAN_PAGE; i++)
-        err = xr_map_memory(XR_SLOT_SELF,
-                            BENCH_SLOT_SRC_MEM + (xr_cap_t)(i / BENCH_SRC_PAGES % BENCH_SRC_OBJS),
-                            i % BENCH_SRC_PAGES * CHAN_PAGE, BENCH_SRC_VA + i * CHAN_PAGE,
-                            XR_MAP_WRITE);
+        err = xr_map_memory(
+            XR_SLOT_SELF, BENCH_SLOT_SRC_MEM + (xr_cap_t)(i / BENCH_SRC_PAGES % BENCH_SRC_OBJS),
+            i % BENCH_SRC_PAGES * CHAN_PAGE, BENCH_SRC_VA + i * CHAN_PAGE, XR_MAP_WRITE);
     for (uint64_t i = 0; err == XR_OK && i < BENCH_SRC_OBJS * BENCH_SRC_PAGES * CHAN_PAGE / 8; i++)
         ((uint64_t *)BENCH_SRC_VA)[i] = i * 0x9e3779b97f4a7c15ul + 1;
     err = err ? err : xr_notify_create(BENCH_SLOT_RX_NTFN);
@@ -633,7 +632,10 @@ static long chan_stop(uint64_t sent, long err)
     chan_close(&chan_tx);
     long end = peer_join();
     if (err == XR_OK)
-        err = end != XR_OK ? end : crx.err != XR_OK ? crx.err : crx.got != sent ? XR_ECORRUPT : XR_OK;
+        err = end != XR_OK       ? end
+              : crx.err != XR_OK ? crx.err
+              : crx.got != sent  ? XR_ECORRUPT
+                                 : XR_OK;
     return err;
 }
 
