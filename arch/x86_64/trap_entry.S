@@ -159,35 +159,14 @@ trap_return:
     mov %rcx, 24(%rax)
     mov F_SS(%rsp), %rcx
     mov %rcx, 32(%rax)
-    call pop_regs
+    pop_regs_inline
     mov %gs:CPU_ENTRY_IRET, %rsp
     cr3_to_user
     swapgs
     iretq
-3:  call pop_regs
+3:  pop_regs_inline
     add $16, %rsp
     iretq
-
-/* Restore the 15 registers of the frame just above the return address. */
-pop_regs:
-    popq %rax                    /* our return address, parked in the vector slot */
-    mov %rax, F_VECTOR(%rsp)
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %rcx
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %r10
-    popq %r8
-    popq %r9
-    popq %rax
-    jmp *(%rsp)                  /* the return address parked in the vector slot */
 
 /* syscall: RCX = user RIP, R11 = user RFLAGS, RSP = user stack; interrupts are masked by
  * FMASK. Build the same frame a trap makes, on the thread's kernel stack. */
