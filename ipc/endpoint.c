@@ -11,8 +11,6 @@ static kcache_t ep_cache;
 
 endpoint_t *endpoint_create(process_t *owner)
 {
-    if (!ep_cache.slab.name && mm_cache_create(&ep_cache, "ipc.endpoint", sizeof(endpoint_t)))
-        return NULL;
     endpoint_t *ep = kobj_alloc(&ep_cache, XR_OBJ_ENDPOINT, owner);
     if (ep) {
         ep->state = EP_IDLE;
@@ -292,18 +290,28 @@ static void wake_with(thread_t *t, kerr_t err)
     sched_wake(t);
 }
 
-void ipc_cancel(thread_t *t)
+/* Take t off the endpoint or notification queue it waits on, if any. Every waiter's
+ * blocked_on names its queue while it is queued there and is NULL otherwise (a thread
+ * waiting for a reply, or already taken off by a destroyed object, is on no queue). */
+static void unqueue(thread_t *t)
 {
-    if (t->state == TS_BLOCKED && (t->wait == WAIT_SEND || t->wait == WAIT_RECV)) {
+    if (t->state != TS_BLOCKED || !t->blocked_on)
+        return;
+    if (t->wait == WAIT_SEND || t->wait == WAIT_RECV) {
         endpoint_t *ep = t->blocked_on;
         ipc_queue_remove(&ep->head, &ep->tail, t);
         if (!ep->head)
             ep->state = EP_IDLE;
-    } else if (t->state == TS_BLOCKED && t->wait == WAIT_NOTIFY) {
+    } else if (t->wait == WAIT_NOTIFY) {
         notification_t *n = t->blocked_on;
         ipc_queue_remove(&n->head, &n->tail, t);
     }
     t->blocked_on = NULL;
+}
+
+void ipc_cancel(thread_t *t)
+{
+    unqueue(t);
     if (t->reply_from) { /* t waited for a reply: the server's reply will find no one */
         t->reply_from->reply_to = NULL;
         t->reply_from = NULL;
@@ -319,16 +327,31 @@ void ipc_cancel(thread_t *t)
     }
 }
 
-/* The last cap to ep is gone: every thread queued on it wakes with XR_EDEAD. */
-void endpoint_destroy(endpoint_t *ep)
+/* The last cap to ep is gone: every thread queued on it wakes with XR_EDEAD, and a
+ * thread queued with a fault message (its handler endpoint is gone) runs its faulting
+ * instruction again, which faults anew and reaches whatever handler it has by then, or
+ * ends its process (as a caller whose fault reply is dropped does: drop_caller). */
+static void endpoint_destroy(kobj_t *o)
 {
+    endpoint_t *ep = (endpoint_t *)o;
     while (ep->head) {
         thread_t *t = ep_pop(ep);
         t->blocked_on = NULL;
-        if (t->ipc_fault) /* a faulting thread with no handler left: end its process */
-            process_terminate(t->proc, XR_PROC_KILLED, (unsigned)t->fault_msg[0]);
-        else
+        if (t->ipc_fault) {
+            t->ipc_fault = false;
+            sched_wake(t);
+        } else {
             wake_with(t, XR_EDEAD);
+        }
     }
     kobj_free(&ep_cache, &ep->obj);
+}
+
+static const kobj_ops_t endpoint_ops = {endpoint_destroy};
+
+void endpoint_init(void)
+{
+    if (mm_cache_create(&ep_cache, "ipc.endpoint", sizeof(endpoint_t)))
+        panic("endpoint: cannot create the object cache");
+    kobj_type_register(XR_OBJ_ENDPOINT, &endpoint_ops);
 }

@@ -27,9 +27,13 @@ struct process;
 /* New objects, charged one frame each to owner's quota; NULL when out of memory or quota. */
 endpoint_t *endpoint_create(struct process *owner);
 notification_t *notification_create(struct process *owner);
-/* The last reference is gone: wake every waiter with XR_EDEAD, free. */
-void endpoint_destroy(endpoint_t *ep);
-void notification_destroy(notification_t *n);
+/* Set up the IPC object types (endpoints, notifications, memory objects, interrupt
+ * lines); once at boot. Each type's destroy (the last reference is gone) wakes every
+ * waiter with XR_EDEAD and frees the object. */
+void ipc_init(void);
+void endpoint_init(void);
+void notification_init(void);
+void memobj_init(void);
 
 /* The current thread sends on ep: its tag and words 0..3 are the arguments, the rest is
  * in its IPC buffer. call: then wait for the reply. block: wait for a receiver (else
@@ -128,9 +132,8 @@ void memobj_slot_moved(memobj_t *m, const void *from, const void *to);
 /* XR_SYS_UNMAP removed the page pa (not owned) at va from p: drop its record, if a
  * dynamic object holds pa. */
 void memobj_unmapped(struct process *p, uint64_t va, uint64_t pa);
-/* The last reference is gone: remove every recorded mapping that still maps one of the
- * object's frames, free the frames, uncharge, drop the process references, free. */
-void memobj_destroy(memobj_t *m);
+/* p is ending: drop the mapping records that name it (its address space goes next). */
+void memobj_forget_process(struct process *p);
 
 extern uint64_t ipc_fastpath_hits;
 

@@ -3,11 +3,13 @@
  * reference (cap) goes. Locks: none; the kernel runs with interrupts off on one core.
  *
  * Lifetime rule: a mapping lives while the cap it was made through lives. The object
- * records each mapping (process, va, the cap slot used) and holds a reference on the
- * process. Deleting or revoking a cap removes the mappings made through it (and through
- * the caps derived from it, which revoke deletes), in every address space; when the last
- * cap goes, memobj_destroy removes whatever is left, so no address space can reach a
- * freed frame. */
+ * records each mapping (process, va, the cap slot used). A record holds no reference on
+ * its process (that would let a process holding the only cap to an object mapped in it
+ * keep itself alive): a process that ends drops the records naming it first
+ * (memobj_forget_process), so no record ever names a freed process. Deleting or revoking a cap
+ * removes the mappings made through it (and through the caps derived from it, which revoke
+ * deletes), in every address space; when the last cap goes, memobj_destroy removes whatever is
+ * left, so no address space can reach a freed frame. */
 #include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
@@ -28,19 +30,17 @@ static bool holds_frame(const memobj_t *m, uint64_t pa)
 
 memobj_t *memobj_create(process_t *owner, uint64_t pages)
 {
-    if (!memobj_cache.slab.name && mm_cache_create(&memobj_cache, "ipc.memobj", sizeof(memobj_t)))
-        return NULL;
     unsigned order = 0;
     while ((1ul << order) < pages)
         order++;
-    if (mm_quota_charge(&owner->quota, 1ul << order))
+    if (mm_quota_charge(&owner->quota, MM_POOL_USER, 1ul << order))
         return NULL;
     memobj_t *m = kobj_alloc(&memobj_cache, XR_OBJ_MEMORY, owner);
     uint64_t phys = m ? mm_frame_alloc(MM_POOL_USER, order) : 0;
     if (!phys) {
         if (m)
             kobj_free(&memobj_cache, &m->obj);
-        mm_quota_uncharge(&owner->quota, 1ul << order);
+        mm_quota_uncharge(&owner->quota, MM_POOL_USER, 1ul << order);
         return NULL;
     }
     m->phys = phys;
@@ -65,13 +65,12 @@ static bool record_mapped(const memobj_t *m, const memobj_map_t *r)
 
 static void record_drop(memobj_map_t *r)
 {
-    process_t *p = r->proc;
+    r->proc->memobj_maps--;
     r->proc = NULL;
-    kobj_unref(&p->obj);
 }
 
-/* A free record; when none is, drop the records of ended processes and of pages that no
- * longer map the object (so a full table means 64 live mappings). */
+/* A free record; when none is, drop the records of pages that no longer map the object
+ * (so a full table means 64 live mappings). */
 static memobj_map_t *record_free(memobj_t *m)
 {
     for (unsigned i = 0; i < MEMOBJ_MAPS; i++)
@@ -79,7 +78,7 @@ static memobj_map_t *record_free(memobj_t *m)
             return &m->maps[i];
     memobj_map_t *free = NULL;
     for (unsigned i = 0; i < MEMOBJ_MAPS; i++) {
-        if (m->maps[i].proc->status != XR_PROC_RUNNING || !record_mapped(m, &m->maps[i])) {
+        if (!record_mapped(m, &m->maps[i])) {
             record_drop(&m->maps[i]);
             free = &m->maps[i];
         }
@@ -101,14 +100,13 @@ kerr_t memobj_map(memobj_t *m, const void *via, process_t *p, uint64_t offset, u
     r->proc = p;
     r->va = va;
     r->via = via;
-    kobj_ref(&p->obj);
+    p->memobj_maps++;
     return XR_OK;
 }
 
-/* Called from inside the cap layer (cap_object_ops.slot_gone): it may unmap, but must not
- * drop a process reference (that could end a process and re-enter the cap layer). The
- * record keeps its reference until record_free reclaims it (its page no longer maps the
- * object) or the object is destroyed. */
+/* Called from inside the cap layer (cap_object_ops.slot_gone): it unmaps, and leaves the
+ * record until record_free reclaims it (its page no longer maps the object), the process
+ * ends, or the object is destroyed. */
 void memobj_slot_gone(memobj_t *m, const void *s)
 {
     if (m->obj.is_static)
@@ -146,10 +144,17 @@ void memobj_unmapped(process_t *p, uint64_t va, uint64_t pa)
     }
 }
 
-void memobj_destroy(memobj_t *m)
+void memobj_forget_process(process_t *p)
 {
-    process_t *held[MEMOBJ_MAPS];
-    unsigned n = 0;
+    for (memobj_t *m = dynamic_objs; m && p->memobj_maps; m = m->next)
+        for (unsigned i = 0; i < MEMOBJ_MAPS; i++)
+            if (m->maps[i].proc == p)
+                record_drop(&m->maps[i]);
+}
+
+static void memobj_destroy(kobj_t *o)
+{
+    memobj_t *m = (memobj_t *)o;
     /* Shoot down first: the frames must be unreachable before they are freed. */
     for (unsigned i = 0; i < MEMOBJ_MAPS; i++) {
         memobj_map_t *r = &m->maps[i];
@@ -157,8 +162,7 @@ void memobj_destroy(memobj_t *m)
             continue;
         if (record_mapped(m, r))
             mm_as_unmap(r->proc->as, r->va); /* flushes the TLB (now or at the next switch) */
-        held[n++] = r->proc;
-        r->proc = NULL;
+        record_drop(r);
     }
     for (memobj_t **pp = &dynamic_objs; *pp; pp = &(*pp)->next)
         if (*pp == m) {
@@ -166,12 +170,17 @@ void memobj_destroy(memobj_t *m)
             break;
         }
     mm_frame_free(MM_POOL_USER, m->phys, m->order);
-    mm_quota_uncharge(&m->obj.owner->quota, frames_of(m));
+    mm_quota_uncharge(&m->obj.owner->quota, MM_POOL_USER, frames_of(m));
     kobj_free(&memobj_cache, &m->obj);
-    /* Last: dropping a process reference may destroy that process, which may delete caps
-     * and destroy other memory objects; this one is already gone. */
-    for (unsigned i = 0; i < n; i++)
-        kobj_unref(&held[i]->obj);
+}
+
+static const kobj_ops_t memobj_ops = {memobj_destroy};
+
+void memobj_init(void)
+{
+    if (mm_cache_create(&memobj_cache, "ipc.memobj", sizeof(memobj_t)))
+        panic("memobj: cannot create the object cache");
+    kobj_type_register(XR_OBJ_MEMORY, &memobj_ops);
 }
 
 /* (pages, dst): decode (slot, size), then create and insert; nothing changes on failure. */
@@ -189,7 +198,9 @@ kerr_t sys_memory_create(const uint64_t a[6], uint64_t *value)
         return XR_ENOMEM;
     err = cap_insert(&self->caps, (xr_cap_t)a[1], XR_OBJ_MEMORY,
                      XR_RIGHT_READ | XR_RIGHT_WRITE | XR_RIGHT_GRANT, 0, m);
-    if (err)
-        memobj_destroy(m);
+    if (err) {
+        kobj_ref(&m->obj); /* no cap took it: free it through the usual path */
+        kobj_unref(&m->obj);
+    }
     return err;
 }

@@ -2,6 +2,7 @@
  * with waiters queued FIFO, and an optional bound thread whose endpoint receive also
  * returns on a signal (how a server takes calls and interrupts in one loop). */
 #include "ipc/ipc.h"
+#include "kernel/log.h"
 #include "kernel/process.h"
 #include "sched/sched.h"
 
@@ -9,9 +10,6 @@ static kcache_t ntfn_cache;
 
 notification_t *notification_create(process_t *owner)
 {
-    if (!ntfn_cache.slab.name &&
-        mm_cache_create(&ntfn_cache, "ipc.notification", sizeof(notification_t)))
-        return NULL;
     return kobj_alloc(&ntfn_cache, XR_OBJ_NOTIFICATION, owner);
 }
 
@@ -101,8 +99,9 @@ kerr_t notification_bind(notification_t *n, thread_t *t)
     return XR_OK;
 }
 
-void notification_destroy(notification_t *n)
+static void notification_destroy(kobj_t *o)
 {
+    notification_t *n = (notification_t *)o;
     while (n->head) {
         thread_t *t = ntfn_pop(n);
         t->blocked_on = NULL;
@@ -112,4 +111,13 @@ void notification_destroy(notification_t *n)
     if (n->bound)
         n->bound->bound = NULL;
     kobj_free(&ntfn_cache, &n->obj);
+}
+
+static const kobj_ops_t notification_ops = {notification_destroy};
+
+void notification_init(void)
+{
+    if (mm_cache_create(&ntfn_cache, "ipc.notification", sizeof(notification_t)))
+        panic("notification: cannot create the object cache");
+    kobj_type_register(XR_OBJ_NOTIFICATION, &notification_ops);
 }

@@ -7,16 +7,16 @@ static const cap_object_ops_t *object_ops; /* NULL: references are not counted *
 
 /* --- object references -------------------------------------------------------------------- */
 
-static void object_ref(void *obj, uint8_t type)
+static void object_ref(const cap_slot_t *s)
 {
     if (object_ops && object_ops->ref)
-        object_ops->ref(obj, type);
+        object_ops->ref(s);
 }
 
-static void object_unref(void *obj, uint8_t type)
+static void object_unref(const cap_slot_t *s)
 {
     if (object_ops && object_ops->unref)
-        object_ops->unref(obj, type);
+        object_ops->unref(s);
 }
 
 void cap_set_object_ops(const cap_object_ops_t *ops)
@@ -118,14 +118,13 @@ static void slot_fill(cap_table_t *t, cap_slot_t *s, const cap_slot_t *src)
         .table = t,
     };
     t->used++;
-    object_ref(s->object, s->type);
+    object_ref(s);
 }
 
 /* Removes the cap in s from the tree (children move up) and its table, then drops its ref. */
 static void slot_remove(cap_slot_t *s)
 {
-    void *obj = s->object;
-    uint8_t type = s->type;
+    cap_slot_t gone = *s;
 
     if (object_ops && object_ops->slot_gone)
         object_ops->slot_gone(s);
@@ -134,7 +133,7 @@ static void slot_remove(cap_slot_t *s)
     tree_unlink(s);
     s->table->used--;
     *s = (cap_slot_t){0};
-    object_unref(obj, type); /* last: the object may go away, the tables are consistent */
+    object_unref(&gone); /* last: the tables are consistent */
 }
 
 /* --- operations --------------------------------------------------------------------------- */

@@ -54,14 +54,16 @@ typedef struct cap_table {
 
 /*
  * How the cap layer takes and drops references on objects. Every non-empty slot holds one
- * reference: insert and copy call ref once for the new slot, delete/revoke/clear call unref
- * once per removed slot (after the slot is empty and the tree relinked); move calls neither.
- * Both run under the caller's cap-space lock, must not block, and must not call back into
- * this file (an object freed by its last unref must defer any cap-table teardown).
+ * reference: insert and copy call ref once for the new slot (filled in, tree links not yet
+ * set), delete/revoke/clear call unref once per removed slot with a copy of it as it was
+ * (the real slot is already empty and the tree relinked; the copy's links are stale); move
+ * calls neither. Both run under the caller's cap-space lock, must not block, and must not
+ * call back into this file: an object whose last reference goes is destroyed later, by the
+ * caller, once the cap operation has returned (kernel/object.h, kobj_unref_deferred).
  */
 typedef struct cap_object_ops {
-    void (*ref)(void *obj, uint8_t type);
-    void (*unref)(void *obj, uint8_t type);
+    void (*ref)(const struct cap_slot *s);
+    void (*unref)(const struct cap_slot *s);
     /* Optional: a slot is about to be emptied (still intact when called), or its cap moved
      * from one slot to another (both intact). For state tied to one cap, not to its object
      * (mappings made through a memory cap). Must not call back into the cap layer. */

@@ -72,11 +72,27 @@ static kerr_t give_caps(process_t *p, thread_t *t, xr_bootinfo_t *bi)
     return err;
 }
 
+/* init's budget: three quarters of what each pool holds free, so the kernel keeps a
+ * reserve of every pool (its own page tables, slabs) that no user action can take; kernel
+ * stacks are also bounded by their slots. Every other process's budget is carved from it. */
+static void init_quota(mm_quota_t *q)
+{
+    for (unsigned i = 0; i < MM_POOLS; i++) {
+        mm_pool_stats_t s;
+        mm_pool_stats(i, &s);
+        q->pool_limit[i] = s.free / 4 * 3;
+    }
+    uint64_t stacks = (uint64_t)(mm_kstack_slots() - 16) * THREAD_CHARGE;
+    if (q->pool_limit[MM_POOL_KERNEL] > stacks)
+        q->pool_limit[MM_POOL_KERNEL] = stacks;
+    q->limit = q->pool_limit[MM_POOL_USER]; /* init's objects and tables count here too */
+}
+
 static kerr_t build_init(const uint8_t *file, const elf_image_t *img)
 {
-    mm_pool_stats_t user;
-    mm_pool_stats(MM_POOL_USER, &user);
-    process_t *p = process_create(NULL, user.free / 4 * 3, "init");
+    mm_quota_t q = {0};
+    init_quota(&q);
+    process_t *p = process_create(NULL, &q, "init");
     if (!p)
         return XR_ENOMEM;
     kerr_t err = XR_OK;

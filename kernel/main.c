@@ -11,9 +11,7 @@
 #include "mm/mm.h"
 #include "sched/sched.h"
 
-void process_init(void);
 void syscall_table_check(void);
-void initproc_start(void);
 
 #define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
 
@@ -152,7 +150,7 @@ void kmain(uint32_t mb_phys)
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
     process_init();
-    irq_init();
+    ipc_init();
     syscall_table_check();
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();

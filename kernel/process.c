@@ -1,5 +1,6 @@
-/* Process objects: creation with a quota carved from the parent's, termination (threads
- * killed, caps deleted, address space destroyed, quota refunded), destruction. */
+/* Process objects: creation with a quota carved from the parent's, the rules that end a
+ * process (threads killed, caps deleted, address space destroyed, children ended), and
+ * destruction (quota refunded). The cap layer's object callbacks live here too. */
 #include "kernel/process.h"
 #include "ipc/ipc.h"
 #include "kernel/log.h"
@@ -8,7 +9,7 @@
 
 static kcache_t process_cache;
 
-void initproc_terminated(process_t *p);
+static void process_end(process_t *p, unsigned status, unsigned code);
 
 process_t *process_current(void)
 {
@@ -23,7 +24,7 @@ static kerr_t process_alloc_parts(process_t *p)
         return XR_ENOMEM;
     p->slots = arch_phys_to_virt(slots);
     cap_table_init(&p->caps, p->slots, XR_SLOTS);
-    p->as = mm_as_create(&p->quota, 0);
+    p->as = mm_as_create(&p->quota);
     if (!p->as) {
         mm_frame_free(MM_POOL_KERNEL, slots, PROCESS_SLOT_ORDER);
         return XR_ENOMEM;
@@ -31,36 +32,48 @@ static kerr_t process_alloc_parts(process_t *p)
     return XR_OK;
 }
 
-process_t *process_create(process_t *parent, uint64_t quota, const char *name)
+process_t *process_create(process_t *parent, const mm_quota_t *q, const char *name)
 {
-    if (!process_cache.slab.name &&
-        mm_cache_create(&process_cache, "kernel.process", sizeof(process_t)))
+    if (q->pool_limit[MM_POOL_KERNEL] < PROCESS_CHARGE ||
+        q->pool_limit[MM_POOL_PT] < PROCESS_PT_MIN || q->limit < PROCESS_CHARGE + PROCESS_PT_MIN)
         return NULL;
-    if (quota < PROCESS_CHARGE + 2 || (parent && mm_quota_charge(&parent->quota, quota)))
+    if (parent && mm_quota_carve(&parent->quota, q))
         return NULL;
     process_t *p = mm_cache_alloc(&process_cache);
     if (!p)
         goto fail;
     memset(p, 0, sizeof(*p));
     p->obj.type = XR_OBJ_PROCESS;
-    p->quota.limit = quota;
-    p->parent = parent;
+    p->quota.limit = q->limit;
+    for (unsigned i = 0; i < MM_POOLS; i++)
+        p->quota.pool_limit[i] = q->pool_limit[i];
     p->status = XR_PROC_RUNNING;
     for (size_t i = 0; name[i] && i < sizeof(p->name) - 1; i++)
         p->name[i] = name[i];
-    mm_quota_charge(&p->quota, PROCESS_CHARGE);
+    mm_quota_charge(&p->quota, MM_POOL_KERNEL, PROCESS_CHARGE);
     if (process_alloc_parts(p)) {
         mm_cache_free(&process_cache, p);
         goto fail;
     }
-    if (parent)
+    if (parent) {
         kobj_ref(&parent->obj);
+        p->parent = parent;
+        p->sibling = parent->children;
+        parent->children = p;
+    }
     kobj_count_new(XR_OBJ_PROCESS);
     return p;
 fail:
     if (parent)
-        mm_quota_uncharge(&parent->quota, quota);
+        mm_quota_return(&parent->quota, q);
     return NULL;
+}
+
+/* Deferred work (kobj_defer): end a process that nothing can use any more. */
+static void end_unused(kobj_t *o)
+{
+    process_t *p = (process_t *)o;
+    process_end(p, XR_PROC_KILLED, 0xff);
 }
 
 static void process_end(process_t *p, unsigned status, unsigned code)
@@ -73,19 +86,19 @@ static void process_end(process_t *p, unsigned status, unsigned code)
         next = t->p_next;
         thread_kill(t);
     }
+    memobj_forget_process(p); /* before the address space goes: its records name p */
     cap_table_clear(&p->caps);
     mm_as_destroy(p->as);
     p->as = NULL;
     mm_frame_free(MM_POOL_KERNEL, arch_virt_to_phys(p->slots), PROCESS_SLOT_ORDER);
     p->slots = NULL;
-    mm_quota_uncharge(&p->quota, PROCESS_CHARGE);
-    process_t *parent = p->parent;
-    p->parent = NULL;
+    mm_quota_uncharge(&p->quota, MM_POOL_KERNEL, PROCESS_CHARGE);
+    /* Children end with their parent: queued, not recursed into, so a deep tree of
+     * processes costs no stack (kobj_reap ends them one by one). */
+    for (process_t *c = p->children; c; c = c->sibling)
+        if (c->status == XR_PROC_RUNNING)
+            kobj_defer(&c->obj, end_unused);
     initproc_terminated(p);
-    if (parent) {
-        mm_quota_uncharge(&parent->quota, p->quota.limit);
-        kobj_unref(&parent->obj);
-    }
 }
 
 void process_terminate(process_t *p, unsigned status, unsigned code)
@@ -95,31 +108,80 @@ void process_terminate(process_t *p, unsigned status, unsigned code)
     kobj_unref(&p->obj);
 }
 
-/* The last reference is gone: caps and threads (each thread holds one) are all gone, so
- * the process has no thread left; end it if it had not ended, and free the object. A
- * process that still runs is kept alive by its threads even when no cap names it. */
-void process_destroy(process_t *p)
+/* Can a thread of p still run, or be started by whoever holds its cap? */
+static bool has_live_thread(const process_t *p)
 {
+    for (const thread_t *t = p->threads; t; t = t->p_next)
+        if (t->state != TS_DEAD)
+            return true;
+    return false;
+}
+
+/* p may have become unusable: no thread that could run, no cap outside its own table
+ * (a cap to itself, or caps in its own children's tables, cannot start anything new).
+ * Then it ends, deferred: the caller may be inside the cap layer. */
+static void end_if_unused(process_t *p)
+{
+    if (p->status == XR_PROC_RUNNING && p->ext_caps == 0 && !has_live_thread(p))
+        kobj_defer(&p->obj, end_unused);
+}
+
+void process_thread_gone(process_t *p)
+{
+    end_if_unused(p);
+}
+
+/* The last reference is gone: threads, caps, owned objects and children are all gone,
+ * so everything charged to p's quota has been freed; its limits return to the parent. */
+static void process_destroy(kobj_t *o)
+{
+    process_t *p = (process_t *)o;
     process_end(p, XR_PROC_KILLED, 0xff);
+    kassert(p->quota.used == 0 && !p->children);
+    process_t *parent = p->parent;
+    if (parent) {
+        process_t **pp = &parent->children;
+        while (*pp != p)
+            pp = &(*pp)->sibling;
+        *pp = p->sibling;
+        mm_quota_return(&parent->quota, &p->quota);
+    }
     kobj_count_gone(XR_OBJ_PROCESS);
     mm_cache_free(&process_cache, p);
+    if (parent)
+        kobj_unref(&parent->obj); /* queued if it was the last: no recursion */
 }
 
-static void cap_obj_ref(void *obj, uint8_t type)
+/* The process whose table holds slot s. */
+static process_t *slot_holder(const cap_slot_t *s)
 {
-    (void)type;
-    kobj_ref(obj);
+    return (process_t *)((char *)s->table - __builtin_offsetof(process_t, caps));
 }
 
-/* Dropping a cap: a stopped thread that no cap names any more can never be started, so
- * it ends (its process holds the last reference and lets go when it is reaped). */
-static void cap_obj_unref(void *obj, uint8_t type)
+static void cap_obj_ref(const cap_slot_t *s)
 {
-    thread_t *t = obj;
-    bool last_cap = type == XR_OBJ_THREAD && t->obj.refs == 2 && t->state == TS_STOPPED;
-    kobj_unref(obj);
-    if (last_cap)
-        thread_kill(t);
+    if (s->type == XR_OBJ_PROCESS && slot_holder(s) != s->object)
+        ((process_t *)s->object)->ext_caps++;
+    kobj_ref(s->object);
+}
+
+/* Dropping a cap, from inside the cap layer: nothing is destroyed or ended here (that
+ * would re-enter the cap layer); it is queued, and the system call that deleted the cap
+ * runs the queue (kobj_reap) when the cap layer is done. A stopped thread that no cap
+ * names any more can never be started, so it ends; a process nothing can use ends. */
+static void cap_obj_unref(const cap_slot_t *s)
+{
+    kobj_t *o = s->object;
+    if (s->type == XR_OBJ_PROCESS && slot_holder(s) != s->object) {
+        process_t *p = s->object;
+        if (--p->ext_caps == 0)
+            end_if_unused(p);
+    } else if (s->type == XR_OBJ_THREAD) {
+        thread_t *t = s->object;
+        if (t->obj.refs == 2 && t->state == TS_STOPPED)
+            kobj_defer(o, thread_kill_deferred);
+    }
+    kobj_unref_deferred(o);
 }
 
 static void cap_slot_gone(const cap_slot_t *s)
@@ -132,13 +194,21 @@ static void cap_slot_moved(const cap_slot_t *from, const cap_slot_t *to)
 {
     if (to->type == XR_OBJ_MEMORY)
         memobj_slot_moved(to->object, from, to);
+    if (to->type == XR_OBJ_PROCESS && from->table != to->table) {
+        process_t *p = to->object; /* a move between tables changes who holds it */
+        p->ext_caps += (slot_holder(to) != p) - (slot_holder(from) != p);
+    }
 }
 
 static const cap_object_ops_t cap_ops = {cap_obj_ref, cap_obj_unref, cap_slot_gone, cap_slot_moved};
+static const kobj_ops_t process_ops = {process_destroy};
 
-/* Called once at boot, before any process exists. */
 void process_init(void)
 {
+    if (mm_cache_create(&process_cache, "kernel.process", sizeof(process_t)))
+        panic("process: cannot create the object cache");
+    kobj_type_register(XR_OBJ_PROCESS, &process_ops);
+    thread_init();
     cap_set_object_ops(&cap_ops);
 }
 

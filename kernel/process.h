@@ -7,30 +7,48 @@
 #include "mm/mm.h"
 #include "xr/syscall.h"
 
+/* Lifetime (docs/capabilities.md, "When objects die"). A process runs until it exits, is
+ * killed, faults with no handler, its last started thread ends, its parent ends, or it
+ * has no thread that could still run and no cap to it is left outside its own table.
+ * Ending it kills its threads, deletes its caps and frees its address space; the object
+ * stays while references remain (caps, threads, objects it owns, children), and when the
+ * last goes its quota returns to its parent. */
 typedef struct process {
     kobj_t obj;
     cap_table_t caps;
     cap_slot_t *slots; /* XR_SLOTS slots, PROCESS_SLOT_ORDER frames */
     mm_as_t *as;
     mm_quota_t quota;       /* what this process and its objects may use */
-    struct process *parent; /* whose quota paid quota.limit frames (refunded at the end);
-                             * the child holds a reference on it until then */
+    struct process *parent; /* whose quota paid quota's limits (refunded when this object
+                             * is freed); the child holds a reference on it until then */
+    struct process *children, *sibling; /* the processes this one created, still objects */
     thread_t *threads;
-    unsigned status; /* XR_PROC_* */
-    unsigned code;   /* exit code or fault vector */
+    uint32_t ext_caps;    /* caps naming this process in other processes' tables */
+    uint32_t memobj_maps; /* memory-object mapping records naming it (ipc/memobj.c) */
+    unsigned status;      /* XR_PROC_* */
+    unsigned code;        /* exit code or fault vector */
     char name[16];
 } process_t;
 
 #define PROCESS_SLOT_ORDER 2                                /* 256 slots x 64 bytes = 4 frames */
 #define PROCESS_CHARGE     ((1u << PROCESS_SLOT_ORDER) + 1) /* slots + the object itself */
+#define PROCESS_PT_MIN     2                                /* the root pair of its address space */
 
-/* A new process with a quota of quota frames, taken from parent's quota (parent NULL:
- * from nowhere, for init). Its own objects (slots, root tables, threads) are charged to
- * that quota. NULL when the parent's quota or memory runs out. */
-process_t *process_create(struct process *parent, uint64_t quota, const char *name);
-/* End p: kill its threads, delete its caps, destroy its address space, keep only the
- * object with its status (XR_PROC_EXITED or XR_PROC_KILLED and code). */
+/* A new process whose quota has the limits of q (charged, every pool, to parent's quota;
+ * parent NULL: from nowhere, for init). Its own objects (slots, root tables, threads) are
+ * charged to that quota. NULL when the parent's quota or memory runs out, or q cannot
+ * hold the process itself (PROCESS_CHARGE kernel frames, PROCESS_PT_MIN table frames). */
+process_t *process_create(struct process *parent, const mm_quota_t *q, const char *name);
+/* End p: kill its threads, delete its caps, destroy its address space, end its children,
+ * keep only the object with its status (XR_PROC_EXITED or XR_PROC_KILLED and code). */
 void process_terminate(process_t *p, unsigned status, unsigned code);
+/* p lost a thread that could run (thread.c): end p if nothing can use it any more. */
+void process_thread_gone(process_t *p);
+/* Set up the process and thread object types; once at boot. */
+void process_init(void);
+/* init's process (kernel/initproc.c): started from its module; told of every end. */
+void initproc_start(void);
+void initproc_terminated(process_t *p);
 /* The process of the running thread. */
 process_t *process_current(void);
 

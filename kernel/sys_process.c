@@ -31,16 +31,42 @@ static process_t *live_process(uint64_t slot, unsigned rights, kerr_t *err)
     return p;
 }
 
+/* The default limits of a child's kernel-pool and page-table-pool frames, within its
+ * total (docs/processes.md): room for the process and a few threads and objects, and for
+ * the tables of a few regions, growing slowly with the total. */
+static uint64_t default_pool_limit(uint64_t total, uint64_t base, uint64_t min, unsigned shift)
+{
+    uint64_t n = base + (total >> shift);
+    n = n > min ? n : min;
+    return n < total ? n : total;
+}
+
+/* (total, dst, kernel, pt): a[2] and a[3] are the limits on kernel-pool and page-table-pool
+ * frames inside the total (0: the default); user frames are bounded by the total alone. */
+static kerr_t process_quota_decode(const uint64_t a[6], mm_quota_t *q)
+{
+    uint64_t total = a[0], kernel = a[2], pt = a[3];
+    if (total < PROCESS_CHARGE + PROCESS_PT_MIN || total > XR_QUOTA_MAX)
+        return total > XR_QUOTA_MAX ? XR_ENOMEM : XR_EINVAL;
+    kernel = kernel ? kernel : default_pool_limit(total, 24, PROCESS_CHARGE, 4);
+    pt = pt ? pt : default_pool_limit(total, 16, PROCESS_PT_MIN, 5);
+    if (kernel < PROCESS_CHARGE || pt < PROCESS_PT_MIN || kernel > total || pt > total)
+        return XR_EINVAL;
+    *q = (mm_quota_t){.limit = total, .pool_limit = {[MM_POOL_KERNEL] = kernel, [MM_POOL_PT] = pt}};
+    return XR_OK;
+}
+
 kerr_t sys_process_create(const uint64_t a[6], uint64_t *value)
 {
     (void)value;
+    mm_quota_t q;
     kerr_t err = sys_slot_free(a[1]);
+    if (!err)
+        err = process_quota_decode(a, &q);
     if (err)
         return err;
     process_t *self = process_current();
-    if (a[0] < PROCESS_CHARGE + 2 || a[0] > self->quota.limit)
-        return a[0] > self->quota.limit ? XR_ENOMEM : XR_EINVAL;
-    process_t *p = process_create(self, a[0], "child");
+    process_t *p = process_create(self, &q, "child");
     if (!p)
         return XR_ENOMEM;
     return cap_insert(&self->caps, (xr_cap_t)a[1], XR_OBJ_PROCESS, XR_RIGHTS_ALL, 0, p);

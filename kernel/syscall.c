@@ -83,6 +83,12 @@ static kerr_t sys_sleep(const uint64_t a[6], uint64_t *value)
     return XR_OK;
 }
 
+_Static_assert(XR_INFO_QUOTA_KERNEL_USED + MM_POOL_PT == XR_INFO_QUOTA_PT_USED &&
+                   XR_INFO_QUOTA_KERNEL_USED + MM_POOL_USER == XR_INFO_QUOTA_USER_USED &&
+                   XR_INFO_QUOTA_KERNEL_LIMIT + MM_POOL_PT == XR_INFO_QUOTA_PT_LIMIT &&
+                   MM_POOL_KERNEL == 0,
+               "XR_INFO_QUOTA_* follow the pools' order");
+
 static kerr_t sys_info(const uint64_t a[6], uint64_t *value)
 {
     process_t *p = process_current();
@@ -95,6 +101,18 @@ static kerr_t sys_info(const uint64_t a[6], uint64_t *value)
         break;
     case XR_INFO_QUOTA_LIMIT:
         *value = p->quota.limit;
+        break;
+    case XR_INFO_QUOTA_KERNEL_USED:
+    case XR_INFO_QUOTA_PT_USED:
+    case XR_INFO_QUOTA_USER_USED:
+        *value = p->quota.pool_used[a[0] - XR_INFO_QUOTA_KERNEL_USED];
+        break;
+    case XR_INFO_QUOTA_KERNEL_LIMIT:
+    case XR_INFO_QUOTA_PT_LIMIT:
+        *value = p->quota.pool_limit[a[0] - XR_INFO_QUOTA_KERNEL_LIMIT];
+        break;
+    case XR_INFO_REAP_LONGEST:
+        *value = kobj_reap_longest();
         break;
     case XR_INFO_TICKS:
         *value = sched_ticks();
@@ -150,16 +168,22 @@ static kerr_t sys_cap_move(const uint64_t a[6], uint64_t *value)
     return cap_move(own_caps(), (xr_cap_t)a[0], own_caps(), (xr_cap_t)a[1]);
 }
 
+/* Delete and revoke: the cap layer only queues what the removed caps released; the
+ * objects go (kobj_reap) once it has returned. */
 static kerr_t sys_cap_delete(const uint64_t a[6], uint64_t *value)
 {
     (void)value;
-    return a[0] >= XR_SLOTS ? XR_ERANGE : cap_delete(own_caps(), (xr_cap_t)a[0]);
+    kerr_t err = a[0] >= XR_SLOTS ? XR_ERANGE : cap_delete(own_caps(), (xr_cap_t)a[0]);
+    kobj_reap();
+    return err;
 }
 
 static kerr_t sys_cap_revoke(const uint64_t a[6], uint64_t *value)
 {
     (void)value;
-    return a[0] >= XR_SLOTS ? XR_ERANGE : cap_revoke(own_caps(), (xr_cap_t)a[0]);
+    kerr_t err = a[0] >= XR_SLOTS ? XR_ERANGE : cap_revoke(own_caps(), (xr_cap_t)a[0]);
+    kobj_reap();
+    return err;
 }
 
 static kerr_t sys_cap_identify(const uint64_t a[6], uint64_t *value)

@@ -10,10 +10,7 @@ static kcache_t thread_cache;
 
 thread_t *thread_create(process_t *p)
 {
-    if (!thread_cache.slab.name &&
-        mm_cache_create(&thread_cache, "kernel.thread", sizeof(thread_t)))
-        return NULL;
-    if (mm_quota_charge(&p->quota, THREAD_CHARGE))
+    if (mm_quota_charge(&p->quota, MM_POOL_KERNEL, THREAD_CHARGE))
         return NULL;
     thread_t *t = mm_cache_alloc(&thread_cache);
     uint64_t stack = mm_kstack_alloc();
@@ -24,7 +21,7 @@ thread_t *thread_create(process_t *p)
         mm_kstack_free(stack);
         if (fpu)
             mm_frame_free(MM_POOL_KERNEL, fpu, 0);
-        mm_quota_uncharge(&p->quota, THREAD_CHARGE);
+        mm_quota_uncharge(&p->quota, MM_POOL_KERNEL, THREAD_CHARGE);
         return NULL;
     }
     memset(t, 0, sizeof(*t));
@@ -57,6 +54,7 @@ void thread_kill(thread_t *t)
 {
     if (t->state == TS_DEAD)
         return;
+    process_t *p = t->proc;
     sched_dequeue(t);
     ipc_cancel(t);
     bool running = t == thread_current();
@@ -65,6 +63,13 @@ void thread_kill(thread_t *t)
         sched_hot0.need_switch = true; /* the exit path must not return to it */
     if (!running)
         thread_reap(t); /* the running one is reaped after the switch away from it */
+    if (p)
+        process_thread_gone(p);
+}
+
+void thread_kill_deferred(kobj_t *o)
+{
+    thread_kill((thread_t *)o);
 }
 
 /* Unlink t from its process and drop the process's reference. */
@@ -80,7 +85,7 @@ static void thread_detach(thread_t *t)
         }
     }
     t->proc = NULL;
-    mm_quota_uncharge(&p->quota, THREAD_CHARGE);
+    mm_quota_uncharge(&p->quota, MM_POOL_KERNEL, THREAD_CHARGE);
     kobj_unref(&p->obj);
     kobj_unref(&t->obj);
 }
@@ -98,8 +103,9 @@ void thread_reap(thread_t *t)
     thread_detach(t);
 }
 
-void thread_destroy(thread_t *t)
+static void thread_destroy(kobj_t *o)
 {
+    thread_t *t = (thread_t *)o;
     kassert(t->state == TS_DEAD || t->state == TS_STOPPED);
     if (t->state != TS_DEAD) {
         t->state = TS_DEAD;
@@ -107,4 +113,13 @@ void thread_destroy(thread_t *t)
     }
     kobj_count_gone(XR_OBJ_THREAD);
     mm_cache_free(&thread_cache, t);
+}
+
+static const kobj_ops_t thread_ops = {thread_destroy};
+
+void thread_init(void)
+{
+    if (mm_cache_create(&thread_cache, "kernel.thread", sizeof(thread_t)))
+        panic("thread: cannot create the object cache");
+    kobj_type_register(XR_OBJ_THREAD, &thread_ops);
 }

@@ -66,6 +66,10 @@ kerr_t thread_start(thread_t *t);
 void thread_kill(thread_t *t);
 /* Return a dead thread's stack and FPU page (never the running thread's). */
 void thread_reap(thread_t *t);
+/* thread_kill as deferred work (kobj_defer), for the cap layer's callbacks. */
+void thread_kill_deferred(kobj_t *o);
+/* Set up the thread object type; once at boot (process_init calls it). */
+void thread_init(void);
 /* The per-CPU scheduler state every kernel exit reads, kept apart from the run queues
  * (sched/sched.c owns it) so the checks are a few instructions. One core: sched_hot0. */
 typedef struct sched_hot {

@@ -16,18 +16,53 @@ static uint64_t pcid_used[PCID_COUNT / 64];
 static uint64_t as_alive;
 mm_as_t *mm_current_as;
 
-kerr_t mm_quota_charge(mm_quota_t *q, uint64_t frames)
+static bool pool_limited(mm_pool_t pool)
 {
-    if (q->used + frames > q->limit)
+    return pool != MM_POOL_USER;
+}
+
+kerr_t mm_quota_charge(mm_quota_t *q, mm_pool_t pool, uint64_t frames)
+{
+    if (frames > q->limit - q->used)
+        return XR_ENOMEM;
+    if (pool_limited(pool) && frames > q->pool_limit[pool] - q->pool_used[pool])
         return XR_ENOMEM;
     q->used += frames;
+    q->pool_used[pool] += frames;
     return XR_OK;
 }
 
-void mm_quota_uncharge(mm_quota_t *q, uint64_t frames)
+void mm_quota_uncharge(mm_quota_t *q, mm_pool_t pool, uint64_t frames)
 {
-    kassert(q->used >= frames);
+    kassert(q->used >= frames && q->pool_used[pool] >= frames);
     q->used -= frames;
+    q->pool_used[pool] -= frames;
+}
+
+kerr_t mm_quota_carve(mm_quota_t *q, const mm_quota_t *child)
+{
+    if (child->limit > q->limit - q->used)
+        return XR_ENOMEM;
+    for (unsigned i = 0; i < MM_POOLS; i++)
+        if (pool_limited(i) && child->pool_limit[i] > q->pool_limit[i] - q->pool_used[i])
+            return XR_ENOMEM;
+    q->used += child->limit;
+    for (unsigned i = 0; i < MM_POOLS; i++)
+        if (pool_limited(i))
+            q->pool_used[i] += child->pool_limit[i];
+    return XR_OK;
+}
+
+void mm_quota_return(mm_quota_t *q, const mm_quota_t *child)
+{
+    kassert(q->used >= child->limit);
+    q->used -= child->limit;
+    for (unsigned i = 0; i < MM_POOLS; i++) {
+        if (pool_limited(i)) {
+            kassert(q->pool_used[i] >= child->pool_limit[i]);
+            q->pool_used[i] -= child->pool_limit[i];
+        }
+    }
 }
 
 static unsigned pcid_take(void)
@@ -51,11 +86,11 @@ static void pcid_release(unsigned pcid)
 static uint64_t as_table_alloc(void *ctx)
 {
     mm_as_t *as = ctx;
-    if (mm_quota_charge(as->quota, 1))
+    if (mm_quota_charge(as->quota, MM_POOL_PT, 1))
         return 0;
     uint64_t t = mm_frame_alloc(MM_POOL_PT, 0);
     if (!t) {
-        mm_quota_uncharge(as->quota, 1);
+        mm_quota_uncharge(as->quota, MM_POOL_PT, 1);
         return 0;
     }
     as->tables++;
@@ -66,7 +101,7 @@ static void as_table_free(void *ctx, uint64_t table)
 {
     mm_as_t *as = ctx;
     mm_frame_free(MM_POOL_PT, table, 0);
-    mm_quota_uncharge(as->quota, 1);
+    mm_quota_uncharge(as->quota, MM_POOL_PT, 1);
     as->tables--;
 }
 
@@ -81,20 +116,19 @@ static void as_init_once(void)
         panic("mm: cannot create the address-space cache");
 }
 
-mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit)
+mm_as_t *mm_as_create(mm_quota_t *quota)
 {
     as_init_once();
     mm_as_t *as = mm_cache_alloc(&as_cache);
     if (!as)
         return NULL;
     memset(as, 0, sizeof(*as));
-    as->own_quota.limit = limit;
-    as->quota = quota ? quota : &as->own_quota;
-    if (mm_quota_charge(as->quota, 2))
+    as->quota = quota;
+    if (mm_quota_charge(as->quota, MM_POOL_PT, 2))
         goto fail;
     as->root = mm_frame_alloc(MM_POOL_PT, 1); /* the pair: kernel view, user view */
     if (!as->root) {
-        mm_quota_uncharge(as->quota, 2);
+        mm_quota_uncharge(as->quota, MM_POOL_PT, 2);
         goto fail;
     }
     as->user_root = as->root + PAGE_SIZE;
@@ -165,17 +199,17 @@ kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
     kerr_t err = as_check(va, flags);
     if (err)
         return err;
-    if (mm_quota_charge(as->quota, 1))
+    if (mm_quota_charge(as->quota, MM_POOL_USER, 1))
         return XR_ENOMEM;
     uint64_t pa = mm_frame_alloc(MM_POOL_USER, 0);
     if (!pa) {
-        mm_quota_uncharge(as->quota, 1);
+        mm_quota_uncharge(as->quota, MM_POOL_USER, 1);
         return XR_ENOMEM;
     }
     err = as_map_frame(as, va, pa, flags | PTF_OWNED);
     if (err) {
         mm_frame_free(MM_POOL_USER, pa, 0);
-        mm_quota_uncharge(as->quota, 1);
+        mm_quota_uncharge(as->quota, MM_POOL_USER, 1);
         return err;
     }
     as->frames++;
@@ -195,7 +229,7 @@ static void as_release_frame(mm_as_t *as, uint64_t pa, unsigned flags)
     if (!(flags & PTF_OWNED))
         return;
     mm_frame_free(MM_POOL_USER, pa, 0);
-    mm_quota_uncharge(as->quota, 1);
+    mm_quota_uncharge(as->quota, MM_POOL_USER, 1);
     as->frames--;
 }
 
@@ -247,7 +281,7 @@ void mm_as_destroy(mm_as_t *as)
     pt_ops_t ops = as_ops(as);
     arch_pt_free_tables(as->root, 0, PT_USER_SLOTS - 1, &ops);
     mm_frame_free(MM_POOL_PT, as->root, 1);
-    mm_quota_uncharge(as->quota, 2);
+    mm_quota_uncharge(as->quota, MM_POOL_PT, 2);
     pcid_release(as->pcid);
     as_alive--;
     mm_cache_free(&as_cache, as);

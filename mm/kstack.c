@@ -6,22 +6,39 @@
 #include "kernel/spinlock.h"
 #include "mm/mm.h"
 
-#define KSTACK_AREA  0xffffff0000000000ul /* PML4 slot 510 */
-#define KSTACK_SLOT  ((KSTACK_PAGES + 1) * PAGE_SIZE)
-#define KSTACK_SLOTS 1024
+#define KSTACK_AREA 0xffffff0000000000ul /* PML4 slot 510 */
+#define KSTACK_SLOT ((KSTACK_PAGES + 1) * PAGE_SIZE)
+/* Enough slots that the kernel-pool budgets run out first: init's budget is capped at
+ * (slots - 16) threads (kernel/initproc.c), so no process can take the last slot. */
+#define KSTACK_SLOTS 32768
 
 static spinlock_t kstack_lock;
 static uint64_t used[KSTACK_SLOTS / 64];
+static unsigned first_free_word; /* no free slot in the words below it */
+
+unsigned mm_kstack_slots(void)
+{
+    return KSTACK_SLOTS;
+}
 
 static int slot_take(void)
 {
-    for (int i = 0; i < KSTACK_SLOTS; i++) {
-        if (!(used[i / 64] & (1ul << (i % 64)))) {
-            used[i / 64] |= 1ul << (i % 64);
-            return i;
+    for (unsigned w = first_free_word; w < KSTACK_SLOTS / 64; w++) {
+        if (used[w] != ~0ul) {
+            int bit = __builtin_ctzl(~used[w]);
+            used[w] |= 1ul << bit;
+            first_free_word = w;
+            return (int)(w * 64 + (unsigned)bit);
         }
     }
     return -1;
+}
+
+static void slot_release(uint64_t slot)
+{
+    used[slot / 64] &= ~(1ul << (slot % 64));
+    if (slot / 64 < first_free_word)
+        first_free_word = (unsigned)(slot / 64);
 }
 
 static void unmap_stack(uint64_t base, unsigned pages)
@@ -51,7 +68,7 @@ uint64_t mm_kstack_alloc(void)
                 mm_frame_free(MM_POOL_KERNEL, pa, 0);
             unmap_stack(base, p);
             flags = spin_lock_irqsave(&kstack_lock);
-            used[slot / 64] &= ~(1ul << (slot % 64));
+            slot_release((uint64_t)slot);
             spin_unlock_irqrestore(&kstack_lock, flags);
             return 0;
         }
@@ -68,6 +85,6 @@ void mm_kstack_free(uint64_t top)
     kassert(slot < KSTACK_SLOTS && base == KSTACK_AREA + slot * KSTACK_SLOT);
     unmap_stack(base, KSTACK_PAGES);
     uint64_t flags = spin_lock_irqsave(&kstack_lock);
-    used[slot / 64] &= ~(1ul << (slot % 64));
+    slot_release(slot);
     spin_unlock_irqrestore(&kstack_lock, flags);
 }

@@ -73,33 +73,45 @@ extern bool kheap_report_count;
  * the top (initial stack pointer), or 0 when out of memory. */
 uint64_t mm_kstack_alloc(void);
 void mm_kstack_free(uint64_t top);
+/* How many kernel stacks can exist at once. */
+unsigned mm_kstack_slots(void);
 
 /* ---- address spaces (mm/as.c) ---- */
-/* A memory quota in frames. Every frame a user action makes the kernel allocate
- * (page tables, user frames, kernel objects) is charged to one. */
+/* A memory quota in frames. Every frame a user action makes the kernel allocate (page
+ * tables, user frames, kernel objects, kernel stacks) is charged to one, against its
+ * total limit and, for the two small pools (kernel, page-table), also against that
+ * pool's own limit: so no process can empty a small pool that others need. A child's
+ * limits are carved from its parent's (the total from the total, each pool limit from
+ * the same pool limit), and init's from what the pools hold at boot, so the limits of
+ * all live processes fit in the pools. The user pool has no limit of its own (the
+ * total bounds it). */
 typedef struct mm_quota {
-    uint64_t limit, used;
+    uint64_t limit, used;                               /* all pools together */
+    uint64_t pool_limit[MM_POOLS], pool_used[MM_POOLS]; /* pool_limit[MM_POOL_USER] unused */
 } mm_quota_t;
-kerr_t mm_quota_charge(mm_quota_t *q, uint64_t frames);
-void mm_quota_uncharge(mm_quota_t *q, uint64_t frames);
+/* Charge frames of pool to q: XR_ENOMEM (nothing charged) when over a limit. */
+kerr_t mm_quota_charge(mm_quota_t *q, mm_pool_t pool, uint64_t frames);
+void mm_quota_uncharge(mm_quota_t *q, mm_pool_t pool, uint64_t frames);
+/* Carve child's limits out of q (all or nothing, XR_ENOMEM), and give them back. */
+kerr_t mm_quota_carve(mm_quota_t *q, const mm_quota_t *child);
+void mm_quota_return(mm_quota_t *q, const mm_quota_t *child);
 
 typedef struct mm_as {
     uint64_t root;      /* kernel-view PML4 (even page of an 8 KiB pair) */
     uint64_t user_root; /* user-view PML4 (root + 4096); used when kpti=1 */
     unsigned pcid;
-    bool tlb_stale; /* entries of this PCID may be stale: flush at the next switch */
-    mm_quota_t *quota;
-    mm_quota_t own_quota;
-    uint64_t tables; /* page-table frames held, the root pair included */
-    uint64_t frames; /* owned user frames mapped */
+    bool tlb_stale;    /* entries of this PCID may be stale: flush at the next switch */
+    mm_quota_t *quota; /* page tables from MM_POOL_PT, owned frames from MM_POOL_USER */
+    uint64_t tables;   /* page-table frames held, the root pair included */
+    uint64_t frames;   /* owned user frames mapped */
 } mm_as_t;
 
 /* The end of user mappings: the last page below the canonical boundary stays unmapped, so
  * no syscall instruction can end there and return to a non-canonical address. */
 #define MM_USER_END 0x00007ffffffff000ul
 
-/* Create an address space charged to quota (NULL: its own quota of limit frames). */
-mm_as_t *mm_as_create(mm_quota_t *quota, uint64_t limit);
+/* Create an address space charged to quota (its root pair: two page-table frames). */
+mm_as_t *mm_as_create(mm_quota_t *quota);
 /* Unmap everything, free every table and owned frame, uncharge, free the object. */
 void mm_as_destroy(mm_as_t *as);
 /* Map the frame pa (not owned: the caller keeps it) at the user address va. flags:

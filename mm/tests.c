@@ -115,9 +115,17 @@ KTEST(mm, slab_misuse_detected)
     KT_ASSERT(slab_check(&test_cache_a.slab));
 }
 
+static mm_quota_t test_quota;
+/* An address space on a quota of pt page-table frames and user frames (one at a time). */
+static mm_as_t *test_as(uint64_t pt, uint64_t user)
+{
+    test_quota = (mm_quota_t){.limit = pt + user, .pool_limit = {[MM_POOL_PT] = pt}};
+    return mm_as_create(&test_quota);
+}
+
 KTEST(mm, map_query_unmap)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     KT_EQ(mm_as_map_new(as, TEST_VA, PTF_WRITE), XR_OK);
     uint64_t pa;
@@ -135,7 +143,7 @@ KTEST(mm, map_query_unmap)
 
 KTEST(mm, protect_and_wx)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     unsigned flags;
     KT_EQ(mm_as_map_new(as, TEST_VA, PTF_WRITE | PTF_EXEC), XR_EINVAL);
@@ -150,7 +158,7 @@ KTEST(mm, protect_and_wx)
 
 KTEST(mm, bad_arguments_refused)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     KT_EQ(mm_as_map_new(as, (uint64_t)kmain & ~0xffful, 0), XR_EINVAL); /* kernel half */
     KT_EQ(mm_as_map_new(as, TEST_VA + 12, 0), XR_EINVAL);               /* unaligned */
@@ -237,7 +245,7 @@ static void sep_visit(void *ctx, uint64_t phys, int level, unsigned flags)
  * is in the user pool, at least the guard gap away from any page-table frame. */
 KTEST(mm, pt_pool_separation)
 {
-    mm_as_t *as = mm_as_create(NULL, 256);
+    mm_as_t *as = test_as(256, 256);
     KT_ASSERT(as);
     for (int i = 0; i < 32; i++)
         KT_EQ(mm_as_map_new(as, TEST_VA + (uint64_t)i * 0x200000, PTF_WRITE), XR_OK);
@@ -256,7 +264,7 @@ KTEST(mm, pt_pool_separation)
 KTEST(mm, quota_exhaustion_is_an_error)
 {
     uint64_t free_before = mm_frames_free();
-    mm_as_t *as = mm_as_create(NULL, 10); /* 2 roots + 3 tables + 5 frames */
+    mm_as_t *as = test_as(5, 5); /* 2 roots + 3 tables, 5 frames */
     KT_ASSERT(as);
     int mapped = 0;
     kerr_t err = XR_OK;
@@ -277,7 +285,7 @@ KTEST(mm, quota_exhaustion_is_an_error)
 
 KTEST(mm, empty_tables_freed)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     KT_EQ(mm_as_map_new(as, 0x00007f0000000000ul, PTF_WRITE), XR_OK);
     KT_EQ(as->tables, 5);
@@ -294,7 +302,7 @@ KTEST(mm, as_create_destroy_1000_no_leak)
     KT_ASSERT(shared);
     uint64_t free_before = mm_frames_free(), alive = mm_as_count();
     for (int i = 0; i < 1000; i++) {
-        mm_as_t *as = mm_as_create(NULL, 64);
+        mm_as_t *as = test_as(64, 64);
         KT_ASSERT(as);
         for (uint64_t p = 0; p < 4; p++)
             KT_EQ(mm_as_map_new(as, TEST_VA + p * 0x1000000, p & 1 ? PTF_EXEC : PTF_WRITE), XR_OK);
@@ -328,7 +336,7 @@ KTEST(mm, kstack_guard_page)
 /* The user view of page-table isolation maps the user half and the entry pages only. */
 KTEST(mm, kpti_user_view)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     KT_EQ(mm_as_map_new(as, TEST_VA, PTF_WRITE), XR_OK);
     KT_EQ(arch_pt_query(as->user_root, TEST_VA, NULL, NULL), XR_OK);
@@ -342,7 +350,7 @@ KTEST(mm, kpti_user_view)
 
 KTEST(mm, switch_address_space)
 {
-    mm_as_t *as = mm_as_create(NULL, 64);
+    mm_as_t *as = test_as(64, 64);
     KT_ASSERT(as);
     KT_EQ(mm_as_map_new(as, TEST_VA, PTF_WRITE), XR_OK);
     mm_as_switch(as);

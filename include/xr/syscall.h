@@ -26,7 +26,10 @@ enum xr_syscall {
     XR_SYS_CAP_DELETE,       /* (slot) */
     XR_SYS_CAP_REVOKE,       /* (slot) delete every cap derived from slot */
     XR_SYS_CAP_IDENTIFY,     /* (slot) -> type | rights << 8 */
-    XR_SYS_PROCESS_CREATE,   /* (quota_frames, dst) new empty process, charged to the caller */
+    XR_SYS_PROCESS_CREATE,   /* (quota_frames, dst, kernel_frames, pt_frames) new empty process
+                                with a budget of quota_frames, of which at most kernel_frames
+                                kernel-pool and pt_frames page-table frames (0: a default);
+                                all three are carved from the caller's */
     XR_SYS_PROCESS_STATUS,   /* (proc) -> XR_PROC_* | code << 8 */
     XR_SYS_PROCESS_KILL,     /* (proc) */
     XR_SYS_PROCESS_GIVE_CAP, /* (proc, src, dst, rights_mask) copy one of the caller's caps into
@@ -83,11 +86,20 @@ enum xr_info {
     XR_INFO_OBJECTS, /* kernel objects alive (processes + threads + others) */
     XR_INFO_PROCESSES,
     XR_INFO_THREADS,
-    XR_INFO_FASTPATH,      /* 1 when the IPC fastpath is on (fastpath= on the command line) */
-    XR_INFO_FASTPATH_HITS, /* IPCs the fastpath has handled */
-    XR_INFO_KERNEL_CACHED, /* frames the kernel's object caches hold (slabs, spares too) */
+    XR_INFO_FASTPATH,           /* 1 when the IPC fastpath is on (fastpath= on the command line) */
+    XR_INFO_FASTPATH_HITS,      /* IPCs the fastpath has handled */
+    XR_INFO_KERNEL_CACHED,      /* frames the kernel's object caches hold (slabs, spares too) */
+    XR_INFO_QUOTA_KERNEL_USED,  /* the caller's frames, per pool: kernel objects and stacks */
+    XR_INFO_QUOTA_PT_USED,      /* page tables */
+    XR_INFO_QUOTA_USER_USED,    /* user frames (bounded by XR_INFO_QUOTA_LIMIT alone) */
+    XR_INFO_QUOTA_KERNEL_LIMIT, /* the limits of the two small pools, inside the total */
+    XR_INFO_QUOTA_PT_LIMIT,
+    XR_INFO_REAP_LONGEST, /* the most objects one teardown has handled (iteratively) */
     XR_INFO_COUNT
 };
+
+/* The largest budget XR_SYS_PROCESS_CREATE accepts (larger: XR_ENOMEM). */
+#define XR_QUOTA_MAX (1ul << 40)
 
 /* XR_SYS_PROCESS_STATUS: low byte; the exit code or fault vector in bits 8.. */
 #define XR_PROC_RUNNING 1u

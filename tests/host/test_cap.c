@@ -30,21 +30,23 @@ static obj_t *obj_find(void *p)
     return NULL;
 }
 
-static void count_ref(void *p, uint8_t type)
+/* The cap layer passes the new slot (ref) or a copy of the removed one (unref); a slot
+ * that is not in a table's array shows a removed slot was passed, not its copy. */
+static void count_ref(const cap_slot_t *s)
 {
-    obj_t *o = obj_find(p);
+    obj_t *o = obj_find(s->object);
 
-    if (!o || o->type != type)
+    if (!o || o->type != s->type || !s->table)
         ref_errors++;
     else
         o->refs++;
 }
 
-static void count_unref(void *p, uint8_t type)
+static void count_unref(const cap_slot_t *s)
 {
-    obj_t *o = obj_find(p);
+    obj_t *o = obj_find(s->object);
 
-    if (!o || o->type != type || o->refs == 0)
+    if (!o || o->type != s->type || o->refs == 0 || !s->table)
         ref_errors++;
     else
         o->refs--;

@@ -211,7 +211,15 @@ static inline long xr_cap_identify(xr_cap_t slot, unsigned *type, unsigned *righ
  * its cap in the empty slot dst. */
 static inline long xr_process_create(uint64_t quota_frames, xr_cap_t dst)
 {
-    return xr_syscall2(XR_SYS_PROCESS_CREATE, quota_frames, dst);
+    return xr_syscall4(XR_SYS_PROCESS_CREATE, quota_frames, dst, 0, 0);
+}
+
+/* As xr_process_create, choosing how much of the budget is for kernel objects and stacks
+ * (kernel_frames) and page tables (pt_frames); the rest is for user frames. */
+static inline long xr_process_create_split(uint64_t quota_frames, xr_cap_t dst,
+                                           uint64_t kernel_frames, uint64_t pt_frames)
+{
+    return xr_syscall4(XR_SYS_PROCESS_CREATE, quota_frames, dst, kernel_frames, pt_frames);
 }
 
 /* Stores proc's raw status in *status (see xr_status_state and xr_status_code). */
