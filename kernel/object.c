@@ -92,6 +92,7 @@ void kobj_unref(kobj_t *o)
 
 void kobj_defer(kobj_t *o, void (*work)(kobj_t *o))
 {
+    kassert(o->refs > 0); /* an object on the list to be destroyed gets no more work */
     if (o->deferred)
         return; /* queued already */
     kobj_ref(o);
@@ -129,4 +130,56 @@ void kobj_reap(void)
 uint64_t kobj_reap_longest(void)
 {
     return reap_depth;
+}
+
+/* ---- self-test ---- */
+#include "kernel/ktest.h"
+
+#define CHAIN_OBJS 20000 /* 20,000 x 32 bytes: 160 frames */
+
+typedef struct chain_obj {
+    kobj_t obj;
+    struct chain_obj *next; /* holds a reference on it */
+} chain_obj_t;
+
+static uint64_t chain_destroyed, chain_sp_min, chain_sp_max;
+
+static void chain_destroy(kobj_t *o)
+{
+    uint64_t sp = (uint64_t)__builtin_frame_address(0);
+    chain_sp_min = sp < chain_sp_min ? sp : chain_sp_min;
+    chain_sp_max = sp > chain_sp_max ? sp : chain_sp_max;
+    chain_destroyed++;
+    chain_obj_t *c = (chain_obj_t *)o;
+    if (c->next)
+        kobj_unref(&c->next->obj);
+}
+
+/* A chain of 20,000 objects, each holding the only reference to the next, dropped at its
+ * head: every one is destroyed, each at the same stack depth. A test type stands in for
+ * real objects (20,000 processes would not fit the test machine's memory). */
+KTEST(kernel, teardown_depth_constant)
+{
+    static const kobj_ops_t chain_ops = {chain_destroy};
+    const unsigned type = XR_OBJ_UNTYPED_QUOTA; /* no kernel object of this type exists */
+    KT_ASSERT(!type_ops[type]);
+    size_t bytes = CHAIN_OBJS * sizeof(chain_obj_t);
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    uint64_t pa = mm_frame_alloc(MM_POOL_KERNEL, order);
+    KT_ASSERT(pa);
+    chain_obj_t *objs = arch_phys_to_virt(pa);
+    for (unsigned i = 0; i < CHAIN_OBJS; i++)
+        objs[i] = (chain_obj_t){.obj = {.type = (uint8_t)type, .refs = 1},
+                                .next = i + 1 < CHAIN_OBJS ? &objs[i + 1] : NULL};
+    type_ops[type] = &chain_ops;
+    chain_destroyed = chain_sp_max = 0;
+    chain_sp_min = UINT64_MAX;
+    kobj_unref(&objs[0].obj);
+    type_ops[type] = NULL;
+    mm_frame_free(MM_POOL_KERNEL, pa, order);
+    KT_EQ(chain_destroyed, CHAIN_OBJS);
+    KT_EQ(chain_sp_max - chain_sp_min, 0);
+    KT_ASSERT(kobj_reap_longest() >= CHAIN_OBJS);
 }

@@ -108,27 +108,59 @@ void process_terminate(process_t *p, unsigned status, unsigned code)
     kobj_unref(&p->obj);
 }
 
-/* Can a thread of p still run, or be started by whoever holds its cap? */
-static bool has_live_thread(const process_t *p)
-{
-    for (const thread_t *t = p->threads; t; t = t->p_next)
-        if (t->state != TS_DEAD)
-            return true;
-    return false;
-}
-
-/* p may have become unusable: no thread that could run, no cap outside its own table
- * (a cap to itself, or caps in its own children's tables, cannot start anything new).
- * Then it ends, deferred: the caller may be inside the cap layer. */
+/* p may have become unused: no thread of its own that could run (or be started by
+ * whoever holds its cap), and no cap to it in a process that has one. Then it ends,
+ * deferred: the caller may be inside the cap layer. */
 static void end_if_unused(process_t *p)
 {
-    if (p->status == XR_PROC_RUNNING && p->ext_caps == 0 && !has_live_thread(p))
+    if (p->status == XR_PROC_RUNNING && p->holders == 0 && p->live_threads == 0)
         kobj_defer(&p->obj, end_unused);
+}
+
+/* The process named by cap s, when s is a cap to a process other than holder's. */
+static process_t *held_process(const cap_slot_t *s, const process_t *holder)
+{
+    return s->type == XR_OBJ_PROCESS && s->object != holder ? s->object : NULL;
+}
+
+static void holder_add(process_t *q)
+{
+    q->holders++;
+}
+
+static void holder_drop(process_t *q)
+{
+    kassert(q->holders > 0);
+    if (--q->holders == 0)
+        end_if_unused(q);
+}
+
+/* p's caps to other processes count as holders only while p has a live thread: on
+ * either change, go over its table once (XR_SLOTS slots, a bounded walk). */
+static void holders_update(process_t *p, bool live)
+{
+    for (unsigned i = 0; p->slots && i < XR_SLOTS; i++) {
+        process_t *q = held_process(&p->slots[i], p);
+        if (q && live)
+            holder_add(q);
+        else if (q)
+            holder_drop(q);
+    }
+}
+
+void process_thread_new(process_t *p)
+{
+    if (p->live_threads++ == 0)
+        holders_update(p, true);
 }
 
 void process_thread_gone(process_t *p)
 {
-    end_if_unused(p);
+    kassert(p->live_threads > 0);
+    if (--p->live_threads == 0) {
+        holders_update(p, false);
+        end_if_unused(p);
+    }
 }
 
 /* The last reference is gone: threads, caps, owned objects and children are all gone,
@@ -160,28 +192,27 @@ static process_t *slot_holder(const cap_slot_t *s)
 
 static void cap_obj_ref(const cap_slot_t *s)
 {
-    if (s->type == XR_OBJ_PROCESS && slot_holder(s) != s->object)
-        ((process_t *)s->object)->ext_caps++;
+    process_t *holder = slot_holder(s), *q = held_process(s, holder);
+    if (q && holder->live_threads)
+        holder_add(q);
     kobj_ref(s->object);
 }
 
 /* Dropping a cap, from inside the cap layer: nothing is destroyed or ended here (that
  * would re-enter the cap layer); it is queued, and the system call that deleted the cap
  * runs the queue (kobj_reap) when the cap layer is done. A stopped thread that no cap
- * names any more can never be started, so it ends; a process nothing can use ends. */
+ * names any more can never be started, so it ends; a process nothing uses ends. */
 static void cap_obj_unref(const cap_slot_t *s)
 {
-    kobj_t *o = s->object;
-    if (s->type == XR_OBJ_PROCESS && slot_holder(s) != s->object) {
-        process_t *p = s->object;
-        if (--p->ext_caps == 0)
-            end_if_unused(p);
-    } else if (s->type == XR_OBJ_THREAD) {
+    process_t *holder = slot_holder(s), *q = held_process(s, holder);
+    if (q && holder->live_threads)
+        holder_drop(q);
+    if (s->type == XR_OBJ_THREAD) {
         thread_t *t = s->object;
         if (t->obj.refs == 2 && t->state == TS_STOPPED)
-            kobj_defer(o, thread_kill_deferred);
+            kobj_defer(&t->obj, thread_kill_deferred);
     }
-    kobj_unref_deferred(o);
+    kobj_unref_deferred(s->object);
 }
 
 static void cap_slot_gone(const cap_slot_t *s)
@@ -194,9 +225,12 @@ static void cap_slot_moved(const cap_slot_t *from, const cap_slot_t *to)
 {
     if (to->type == XR_OBJ_MEMORY)
         memobj_slot_moved(to->object, from, to);
-    if (to->type == XR_OBJ_PROCESS && from->table != to->table) {
-        process_t *p = to->object; /* a move between tables changes who holds it */
-        p->ext_caps += (slot_holder(to) != p) - (slot_holder(from) != p);
+    process_t *old = slot_holder(from), *new = slot_holder(to);
+    if (to->type == XR_OBJ_PROCESS && old != new) { /* the cap changes holder */
+        if (held_process(to, new) && new->live_threads)
+            holder_add(to->object);
+        if (held_process(from, old) && old->live_threads)
+            holder_drop(to->object);
     }
 }
 

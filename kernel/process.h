@@ -9,7 +9,8 @@
 
 /* Lifetime (docs/capabilities.md, "When objects die"). A process runs until it exits, is
  * killed, faults with no handler, its last started thread ends, its parent ends, or it
- * has no thread that could still run and no cap to it is left outside its own table.
+ * is unused: it has no thread that is not dead, and no process that has one holds a cap
+ * to it (so caps between thread-less processes, or to oneself, keep nothing alive).
  * Ending it kills its threads, deletes its caps and frees its address space; the object
  * stays while references remain (caps, threads, objects it owns, children), and when the
  * last goes its quota returns to its parent. */
@@ -23,7 +24,8 @@ typedef struct process {
                              * is freed); the child holds a reference on it until then */
     struct process *children, *sibling; /* the processes this one created, still objects */
     thread_t *threads;
-    uint32_t ext_caps;    /* caps naming this process in other processes' tables */
+    uint32_t live_threads; /* threads not dead (stopped ones too: a cap holder may start them) */
+    uint32_t holders;      /* caps naming it in the tables of other processes that have one */
     uint32_t memobj_maps; /* memory-object mapping records naming it (ipc/memobj.c) */
     unsigned status;      /* XR_PROC_* */
     unsigned code;        /* exit code or fault vector */
@@ -42,7 +44,9 @@ process_t *process_create(struct process *parent, const mm_quota_t *q, const cha
 /* End p: kill its threads, delete its caps, destroy its address space, end its children,
  * keep only the object with its status (XR_PROC_EXITED or XR_PROC_KILLED and code). */
 void process_terminate(process_t *p, unsigned status, unsigned code);
-/* p lost a thread that could run (thread.c): end p if nothing can use it any more. */
+/* p gained a thread, or one of its threads died (thread.c): its caps to other processes
+ * count as holders while it has threads; with none left and no holder, p ends. */
+void process_thread_new(process_t *p);
 void process_thread_gone(process_t *p);
 /* Set up the process and thread object types; once at boot. */
 void process_init(void);

@@ -37,6 +37,7 @@ thread_t *thread_create(process_t *p)
     arch_thread_init_user(&t->arch, stack, arch_phys_to_virt(fpu));
     t->p_next = p->threads;
     p->threads = t;
+    process_thread_new(p);
     kobj_count_new(XR_OBJ_THREAD);
     return t;
 }
@@ -61,10 +62,10 @@ void thread_kill(thread_t *t)
     t->state = TS_DEAD;
     if (running)
         sched_hot0.need_switch = true; /* the exit path must not return to it */
+    if (p)
+        process_thread_gone(p); /* before the reap: it may drop the last reference on p */
     if (!running)
         thread_reap(t); /* the running one is reaped after the switch away from it */
-    if (p)
-        process_thread_gone(p);
 }
 
 void thread_kill_deferred(kobj_t *o)
@@ -106,11 +107,7 @@ void thread_reap(thread_t *t)
 static void thread_destroy(kobj_t *o)
 {
     thread_t *t = (thread_t *)o;
-    kassert(t->state == TS_DEAD || t->state == TS_STOPPED);
-    if (t->state != TS_DEAD) {
-        t->state = TS_DEAD;
-        thread_reap(t);
-    }
+    kassert(t->state == TS_DEAD && t->reaped); /* its process held a reference until then */
     kobj_count_gone(XR_OBJ_THREAD);
     mm_cache_free(&thread_cache, t);
 }

@@ -67,6 +67,11 @@ static bool has_word(const char *line, const char *word)
     return false;
 }
 
+bool ut_cmdline_has(const char *word)
+{
+    return has_word(ut_bootinfo->cmdline, word);
+}
+
 static int run_user_tests(void)
 {
     printf("init: running the user tests\n");
@@ -77,6 +82,7 @@ static int run_user_tests(void)
     tests_ipc();
     tests_ipc_system();
     tests_chan();
+    tests_teardown();
     return ut_summary() ? 1 : 0;
 }
 
@@ -196,6 +202,10 @@ int main(uint64_t arg)
            ut_bootinfo->module_count, ut_bootinfo->quota_frames, ut_bootinfo->cmdline);
     if (has_word(ut_bootinfo->cmdline, "test=user"))
         return run_user_tests();
+    if (has_word(ut_bootinfo->cmdline, "test=deep")) { /* scripts/test, with more memory */
+        tests_teardown();
+        return ut_summary() ? 1 : 0;
+    }
     if (has_word(ut_bootinfo->cmdline, "test=bench"))
         return run_bench();
     run_system();

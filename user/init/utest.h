@@ -60,6 +60,8 @@ uint64_t ut_child_end(unsigned ms);
 const void *ut_module(const char *name, size_t *size);
 
 extern const xr_bootinfo_t *ut_bootinfo;
+/* Does the kernel command line have this word (e.g. "test=deep")? */
+bool ut_cmdline_has(const char *word);
 
 void tests_sched(void);
 void tests_caps(void);
@@ -68,5 +70,6 @@ void tests_robustness(void);
 void tests_ipc(void);
 void tests_ipc_system(void);
 void tests_chan(void);
+void tests_teardown(void);
 
 #endif
