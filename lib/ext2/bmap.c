@@ -176,8 +176,12 @@ static ext2_err_t trunc_tree(ext2_vol_t *vol, ext2_inode_t *in, uint32_t blk, in
             err = bmap_drop(vol, in, e);
         else
             err = trunc_tree(vol, in, e, depth - 1, child_cut, &child_freed);
-        if (err)
+        if (err) {
+            /* Stop, but never leave this block naming the blocks already freed. */
+            if (dirty)
+                ext2_block_write(vol, blk, buf);
             return err;
+        }
         if (child_freed) {
             ind_set(buf, i, 0);
             dirty = true;

@@ -118,8 +118,10 @@ ext2_err_t ext2_inode_release(ext2_vol_t *vol, uint32_t ino, ext2_inode_t *in)
         err = ext2_bmap_truncate(vol, in, 0);
     if (!err && in->file_acl)
         err = xattr_release(vol, in);
-    if (err)
+    if (err) {
+        ext2_inode_write(vol, ino, in); /* drop the pointers to blocks already freed */
         return err;
+    }
     in->links_count = 0;
     in->dtime = ext2_now(vol);
     if (in->dtime == 0)
