@@ -150,6 +150,12 @@ static void test_ops(unsigned bsize)
     CHECK(walk("/d1/empty") == d2 && walk("/d1/empty/..") == d1 && ext2_stat(&vol, e, &st) != 0);
     CHECK(ext2_stat(&vol, d1, &st) == EXT2_OK && st.nlink == 3);
     CHECK(ext2_stat(&vol, d3, &st) == EXT2_OK && st.nlink == 2);
+    /* A directory replacing an empty sibling: the parent loses one link. */
+    uint32_t r1 = mkdirp("/d3/r1"), r2 = mkdirp("/d3/r2");
+    CHECK(r1 && r2 && ext2_rename(&vol, d3, NAME("r1"), d3, NAME("r2")) == EXT2_OK);
+    CHECK(walk("/d3/r2") == r1 && walk("/d3/r2/..") == d3 && ext2_stat(&vol, r2, &st) != 0);
+    CHECK(ext2_stat(&vol, d3, &st) == EXT2_OK && st.nlink == 3);
+    CHECK(ext2_rmdir(&vol, d3, NAME("r2")) == EXT2_OK);
     /* Hard links. */
     CHECK(ext2_link(&vol, a, d3, NAME("a-link")) == EXT2_OK);
     CHECK(ext2_stat(&vol, a, &st) == EXT2_OK && st.nlink == 2);
