@@ -43,14 +43,19 @@ static bool within_10pct(uint64_t a, uint64_t b)
     return (hi - lo) * 10 <= hi;
 }
 
+/* Two calibrations in a row agree within 10%. An emulator without -icount runs on host
+ * time, and a busy host can stall one measurement: three tries, one pair must agree. */
 KTEST(arch, apic_calibration_repeatable)
 {
     apic_ready();
-    uint64_t timer1 = apic_timer_calibrate(), tsc1 = apic_tsc_hz();
-    uint64_t timer2 = apic_timer_calibrate(), tsc2 = apic_tsc_hz();
-    kprintf("  timer %lu / %lu Hz, TSC %lu / %lu Hz\n", timer1, timer2, tsc1, tsc2);
-    KT_ASSERT(within_10pct(timer1, timer2));
-    KT_ASSERT(within_10pct(tsc1, tsc2));
+    bool agree = false;
+    for (int try = 0; try < 3 && !agree; try++) {
+        uint64_t timer1 = apic_timer_calibrate(), tsc1 = apic_tsc_hz();
+        uint64_t timer2 = apic_timer_calibrate(), tsc2 = apic_tsc_hz();
+        kprintf("  timer %lu / %lu Hz, TSC %lu / %lu Hz\n", timer1, timer2, tsc1, tsc2);
+        agree = within_10pct(timer1, timer2) && within_10pct(tsc1, tsc2);
+    }
+    KT_ASSERT(agree);
 }
 
 /* A one-shot of one second counts down and stops. Interrupts stay off, and the delay is far
