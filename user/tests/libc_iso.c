@@ -61,7 +61,7 @@ static const char *check_printf_integers(void)
     snprintf(buf, sizeof(buf), "%llu|%5d|%-5d|%+d|%o|%c|%%|%08.3f", ULLONG_MAX, 7, 7, 7, 8u, 'z',
              -3.14159);
     EXPECT(strcmp(buf, "18446744073709551615|    7|7    |+7|10|z|%|-003.142") == 0);
-    snprintf(buf, sizeof(buf), "%zu %jd %hhx", sizeof(int), (intmax_t)-5, 0x1ff);
+    snprintf(buf, sizeof(buf), "%zu %jd %hhx", sizeof(int), (intmax_t)-5, (unsigned char)0xff);
     EXPECT(strcmp(buf, "4 -5 ff") == 0);
     return NULL;
 }
