@@ -208,5 +208,7 @@ int main(uint64_t arg)
     }
     if (has_word(ut_bootinfo->cmdline, "test=bench"))
         return run_bench();
+    if (has_word(ut_bootinfo->cmdline, "test=libc"))
+        return run_libc_test();
     run_system();
 }

@@ -56,6 +56,8 @@ uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms);
  * delete its caps (UT_SLOT_PROC, UT_SLOT_THREAD); returns its status word, or 0 when it
  * had to be killed. */
 uint64_t ut_child_end(unsigned ms);
+/* test=libc (libc_test.c): runs the libc_iso program; 0 when it passed, else 1. */
+int run_libc_test(void);
 /* A boot module's bytes, mapped read-only into init (NULL if there is none). */
 const void *ut_module(const char *name, size_t *size);
 

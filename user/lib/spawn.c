@@ -1,5 +1,6 @@
 /* The user-space ELF loader: checks an image, builds a process from it page by page, starts it. */
 #include "kernel/elf.h"
+#include "startup.h"
 #include "xr.h"
 
 #define PAGE_SIZE 4096ul
@@ -81,17 +82,17 @@ static long load_image(xr_cap_t proc, const uint8_t *image, const elf_image_t *i
     return map_stack(proc);
 }
 
-/* Creates proc's first thread in the empty slot thread_slot and starts it at entry; on failure
- * empties thread_slot again. */
-static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, uint64_t arg,
-                         unsigned prio)
+/* Creates proc's first thread in the empty slot thread_slot and starts it at entry with RSP =
+ * top - 8 and RDI = arg; on failure empties thread_slot again. */
+static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, uint64_t top,
+                         uint64_t arg, unsigned prio)
 {
     long err = xr_thread_create(proc, thread_slot);
     if (err != XR_OK)
         return err;
     /* rsp = top - 8 is where a call would have left it: entry code sees a return address slot
      * (zero, so returning faults cleanly) above a 16-byte aligned frame, as the ABI expects. */
-    err = xr_thread_set_regs(thread_slot, entry, XR_USER_STACK_TOP - 8, arg);
+    err = xr_thread_set_regs(thread_slot, entry, top - 8, arg);
     if (err == XR_OK)
         err = xr_thread_set_prio(thread_slot, prio);
     if (err == XR_OK)
@@ -101,8 +102,59 @@ static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, ui
     return err;
 }
 
-long xr_spawn_elf(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
-                  xr_cap_t proc_slot, xr_cap_t thread_slot)
+/* Counts the NULL-terminated vector v (NULL counts as empty) and adds the bytes of its strings,
+ * NULs included, to *bytes. */
+static uint64_t vec_count(char *const *v, uint64_t *bytes)
+{
+    uint64_t n = 0;
+    for (; v != NULL && v[n] != NULL; n++)
+        *bytes += strlen(v[n]) + 1;
+    return n;
+}
+
+/* Copies the strings of v to buf at *str (advancing it) and stores their child addresses
+ * (base + offset) in ptrs, then a NULL. */
+static void vec_copy(char *const *v, uint64_t n, uint8_t *buf, uint64_t *str, uint64_t base,
+                     uint64_t *ptrs)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]) + 1;
+        memcpy(buf + *str, v[i], len);
+        ptrs[i] = base + *str;
+        *str += len;
+    }
+    ptrs[n] = 0;
+}
+
+/* Lays out the start block (startup.h) for argv and envp in buf as it will sit at the top of the
+ * child's stack; stores its child address in *base. XR_ERANGE when it exceeds XR_START_MAX. */
+static long build_start(char *const argv[], char *const envp[], uint64_t arg, uint8_t *buf,
+                        uint64_t *size, uint64_t *base)
+{
+    uint64_t strings = 0;
+    uint64_t argc = vec_count(argv, &strings), envc = vec_count(envp, &strings);
+    uint64_t ptrs = sizeof(xr_start_t) + (argc + envc + 2) * sizeof(uint64_t);
+    if (ptrs + strings > XR_START_MAX)
+        return XR_ERANGE;
+    *size = ALIGN_UP(ptrs + strings, 16);
+    *base = XR_USER_STACK_TOP - *size;
+    uint64_t *argp = (uint64_t *)(buf + sizeof(xr_start_t)), *envpp = argp + argc + 1;
+    xr_start_t *st = (xr_start_t *)buf;
+    st->magic = XR_START_MAGIC;
+    st->argc = argc;
+    st->argv = (char **)(*base + sizeof(xr_start_t));
+    st->envp = (char **)(*base + sizeof(xr_start_t) + (argc + 1) * sizeof(uint64_t));
+    st->arg = arg;
+    uint64_t str = ptrs;
+    vec_copy(argv, argc, buf, &str, *base, argp);
+    vec_copy(envp, envc, buf, &str, *base, envpp);
+    return XR_OK;
+}
+
+/* Both spawns: start is the start block to write at the stack's top (NULL: none, RDI = arg). */
+static long spawn(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
+                  xr_cap_t proc_slot, xr_cap_t thread_slot, const uint8_t *start,
+                  uint64_t start_size)
 {
     elf_image_t img;
     long err = check_image(image, size, &img);
@@ -117,13 +169,42 @@ long xr_spawn_elf(const void *image, size_t size, uint64_t quota_frames, uint64_
         printf("spawn: cannot create the process: %s\n", xr_strerror(err));
         return err;
     }
+    uint64_t top = XR_USER_STACK_TOP - start_size;
     err = load_image(proc_slot, image, &img);
+    if (err == XR_OK && start != NULL)
+        err = xr_mem_write(proc_slot, top, start, start_size);
     if (err == XR_OK)
-        err = start_thread(proc_slot, thread_slot, img.entry, arg, (unsigned)prio);
+        err =
+            start_thread(proc_slot, thread_slot, img.entry, top, start ? top : arg, (unsigned)prio);
     if (err != XR_OK) {
         printf("spawn: cannot load the process: %s\n", xr_strerror(err));
         xr_process_kill(proc_slot);
         xr_cap_delete(proc_slot);
     }
+    return err;
+}
+
+long xr_spawn_elf(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
+                  xr_cap_t proc_slot, xr_cap_t thread_slot)
+{
+    return spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, NULL, 0);
+}
+
+long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                       char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                       xr_cap_t thread_slot)
+{
+    static _Alignas(16) uint8_t buf[XR_START_MAX]; /* too big for a thread's 16 KiB stack */
+    static volatile int busy;
+    uint64_t start_size, base;
+    while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+        xr_yield();
+    memset(buf, 0, sizeof(buf));
+    long err = build_start(argv, envp, arg, buf, &start_size, &base);
+    if (err == XR_OK)
+        err = spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, buf, start_size);
+    else
+        printf("spawn: arguments and environment exceed %d bytes\n", XR_START_MAX);
+    __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
     return err;
 }

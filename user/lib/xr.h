@@ -69,4 +69,14 @@ char *strncpy(char *dst, const char *src, size_t n);
 long xr_spawn_elf(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
                   xr_cap_t proc_slot, xr_cap_t thread_slot);
 
+/*
+ * xr_spawn_elf, but the child starts with a start block (startup.h) at the top of its stack
+ * holding argv and envp (NULL-terminated; either may be NULL for none) and arg; its RDI is the
+ * block's address. The block, pointers and strings must fit XR_START_MAX bytes (else XR_ERANGE,
+ * nothing created). Threads calling it concurrently take turns (a yield loop).
+ */
+long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                       char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                       xr_cap_t thread_slot);
+
 #endif

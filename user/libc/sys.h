@@ -1,0 +1,40 @@
+/* Private header of the system layer under newlib (user/libc): what its files share. */
+#ifndef XR_USER_LIBC_SYS_H
+#define XR_USER_LIBC_SYS_H
+
+#include <stdint.h>
+#include <sys/lock.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* newlib's lock (sys/lock.h leaves it opaque), as lock.c implements it: the owner's identity
+ * (xr_libc_thread_self; 0 when free), the depth of a recursive lock, and whether lock.c
+ * allocated it. A zeroed struct is a free lock, so static ones need no initialiser. */
+struct __lock {
+    uintptr_t owner;
+    unsigned depth;
+    unsigned allocated;
+};
+
+/* The errno value for an XR_* error code (XR_OK gives 0). */
+int sys_errno(long xr_err);
+
+/* Sets errno to e and returns -1, the usual failure of a POSIX call. */
+int sys_fail(int e);
+
+/* Microseconds since boot, from the kernel's tick counter (10 ms steps). */
+uint64_t sys_now_us(void);
+
+/* The tick count when the program started (set by __xr_libc_start). */
+extern uint64_t sys_start_ticks;
+
+/* ---- fs_client.c: files beyond the console (descriptors >= 3 and every path). Each returns what
+ * the POSIX call of the same name returns, setting errno on failure. ---- */
+int fs_client_read(int fd, void *buf, size_t n);
+int fs_client_write(int fd, const void *buf, size_t n);
+int fs_client_close(int fd);
+off_t fs_client_lseek(int fd, off_t off, int whence);
+int fs_client_fstat(int fd, struct stat *st);
+int fs_client_isatty(int fd);
+
+#endif
