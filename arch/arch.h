@@ -3,7 +3,7 @@
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* What the boot CPU can do, read once by arch_init(). */
 typedef struct arch_cpu_info {

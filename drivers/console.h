@@ -3,7 +3,7 @@
 #ifndef DRIVERS_CONSOLE_H
 #define DRIVERS_CONSOLE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Program COM1 for 115200 8N1 and clear the VGA screen. Call once, first thing. */
 void console_init(void);

@@ -2,7 +2,7 @@
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 void serial_init(void);
 /* Send one byte to COM1 and port 0xE9; waits for the UART, but never forever. */

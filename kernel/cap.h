@@ -23,7 +23,7 @@
  * direct children are touched.
  */
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "xr/cap.h"
 
 /* cap_slot_t.flags */

@@ -2,7 +2,7 @@
  * ELF64), gives it its capabilities and a boot-information page, and starts it. Every
  * other process is made by init through system calls. */
 #include "ipc/ipc.h"
-#include "kernel/elf.h"
+#include "lib/elf.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/process.h"

@@ -2,7 +2,7 @@
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "kernel/multiboot2.h"
 
 /* The command-line configuration; written once in kmain before anything reads it. */

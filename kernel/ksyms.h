@@ -2,7 +2,7 @@
 #ifndef KERNEL_KSYMS_H
 #define KERNEL_KSYMS_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Name of the function containing addr and the offset into it, or NULL. */
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset);

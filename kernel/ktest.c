@@ -1,6 +1,6 @@
 /* The self-test runner: walks the .ktests section the KTEST macro fills. */
 #include "kernel/ktest.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/string.h"
 
 extern const ktest_t __ktests_start[], __ktests_end[];

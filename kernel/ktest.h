@@ -4,7 +4,7 @@
 #define KERNEL_KTEST_H
 
 #include "kernel/log.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 typedef struct ktest_ctx {
     bool failed;

@@ -2,7 +2,7 @@
 #include "kernel/log.h"
 #include "arch/arch.h"
 #include "drivers/console.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/kernel.h"
 
 #define LINE_MAX 256

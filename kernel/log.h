@@ -3,10 +3,10 @@
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
 
-#include "kernel/cmdline.h"
-#include "kernel/types.h"
+#include "lib/cmdline.h"
+#include "lib/types.h"
 
-/* printf to the console (see kernel/format.h for the conversions). Takes console_lock. */
+/* printf to the console (see lib/format.h for the conversions). Takes console_lock. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 /* Print when level <= the current log level. */

@@ -2,7 +2,7 @@
 #ifndef KERNEL_MULTIBOOT2_H
 #define KERNEL_MULTIBOOT2_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define MB2_MAX_MMAP     64
 #define MB2_MAX_MODULES  32

@@ -3,7 +3,7 @@
 #ifndef KERNEL_OBJECT_H
 #define KERNEL_OBJECT_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "xr/cap.h"
 
 typedef struct kobj {

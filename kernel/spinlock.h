@@ -4,7 +4,7 @@
 #define KERNEL_SPINLOCK_H
 
 #include "arch/arch.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 typedef struct spinlock {
     volatile int locked;

@@ -3,7 +3,7 @@
 #ifndef KERNEL_STRING_H
 #define KERNEL_STRING_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

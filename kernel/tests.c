@@ -1,7 +1,7 @@
 /* Self-tests of the generic kernel foundation: formatting, command line, boot
  * information, symbols and string routines. */
 #include "arch/arch.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/kernel.h"
 #include "kernel/ksyms.h"
 #include "kernel/ktest.h"

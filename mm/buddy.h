@@ -2,7 +2,7 @@
 #ifndef MM_BUDDY_H
 #define MM_BUDDY_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Block orders run 0..BUDDY_MAX_ORDER: 4 KiB .. 4 MiB with 4 KiB frames. */
 #define BUDDY_MAX_ORDER 10

@@ -6,7 +6,7 @@
 #include "arch/arch.h"
 #include "kernel/multiboot2.h"
 #include "kernel/spinlock.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "mm/slab.h"
 
 /* ---- frames (mm/frame.c) ---- */

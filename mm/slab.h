@@ -2,7 +2,7 @@
 #ifndef MM_SLAB_H
 #define MM_SLAB_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define SLAB_PAGE_SIZE 4096
 /* A slab is 2^order pages, order 0..SLAB_MAX_ORDER, chosen by slab_cache_init(). */

@@ -3,7 +3,7 @@
 #define ARCH_X86_64_APIC_H
 
 #include "arch/arch.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define APIC_TIMER_VECTOR    32
 #define APIC_SPURIOUS_VECTOR 0xff

@@ -2,7 +2,7 @@
 #ifndef ARCH_X86_64_FPU_H
 #define ARCH_X86_64_FPU_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 extern bool use_xsave;
 extern uint64_t xcr0;

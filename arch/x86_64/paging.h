@@ -2,7 +2,7 @@
 #ifndef ARCH_X86_64_PAGING_H
 #define ARCH_X86_64_PAGING_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define PTE_P     (1ul << 0)
 #define PTE_W     (1ul << 1)

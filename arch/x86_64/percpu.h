@@ -5,7 +5,7 @@
 #define ARCH_X86_64_PERCPU_H
 
 #include "arch/x86_64/asm.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define ENTRY_STACK_SIZE 4096
 

@@ -3,7 +3,7 @@
 #define ARCH_X86_64_TRAP_H
 
 #include "arch/arch.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* rdi, rsi, rdx, r10, r8, r9 lie in system-call argument order, so a handler's argument
  * array is the frame itself (trap_frame_args). */

@@ -3,7 +3,7 @@
 #define ARCH_X86_64_X86_H
 
 #include "arch/x86_64/asm.h"
-#include "kernel/types.h"
+#include "lib/types.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {

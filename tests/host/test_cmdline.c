@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tests/host/check.h"
 
 /* The last warning seen, copied out of the command line. */

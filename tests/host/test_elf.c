@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/elf.h"
+#include "lib/elf.h"
 #include "tests/host/check.h"
 
 #define IMAGE_CAP 0x4000

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "tests/host/check.h"
 
 static char out[512];

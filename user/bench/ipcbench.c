@@ -11,7 +11,7 @@
  * the set-up is done. Exits 0 when every case ran. */
 #include "bench.h"
 #include "chan.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "server.h"
 
 #define BENCH_ARG_QUICK  1ul

@@ -1,5 +1,5 @@
 /* printf, puts and snprintf for user programs: kernel/format.c formats, the console prints. */
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "xr.h"
 
 /* The most XR_SYS_DEBUG_WRITE accepts at once. */

@@ -1,5 +1,5 @@
 /* The user-space ELF loader: checks an image, builds a process from it page by page, starts it. */
-#include "kernel/elf.h"
+#include "lib/elf.h"
 #include "startup.h"
 #include "xr.h"
 

@@ -20,7 +20,7 @@ int main(uint64_t arg);
 /* The name of an XR_* error code ("XR_ENOMEM"), or "unknown error". */
 const char *xr_strerror(long err);
 
-/* ---- printf.c: formatting as kernel/format.h documents (%d %i %u %x %X %p %s %c %%, l ll z,
+/* ---- printf.c: formatting as lib/format.h documents (%d %i %u %x %X %p %s %c %%, l ll z,
  * flags 0 -, width, precision). Output goes to the kernel console through XR_SYS_DEBUG_WRITE, one
  * write per line (or per 1024 bytes), and nothing stays buffered after a call returns. ---- */
 

@@ -1,5 +1,5 @@
 /* printf-style formatting engine: parses conversion specs and emits through a put callback. */
-#include "kernel/format.h"
+#include "lib/format.h"
 
 /* Caps width and precision, so that "%99999999999d" cannot overflow an int. */
 #define FORMAT_MAX_WIDTH 4096

@@ -1,8 +1,8 @@
 /* Defensive ELF64 parser for static x86-64 executables (the init module, and user loaders). */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define ELF_MAX_SEGMENTS 16
 

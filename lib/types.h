@@ -1,6 +1,7 @@
-/* Basic kernel types: fixed-width integers, bool, size_t and kerr_t. */
-#ifndef KERNEL_TYPES_H
-#define KERNEL_TYPES_H
+/* Basic types shared by the kernel and the pure code in lib/: fixed-width integers, bool,
+ * size_t, and kerr_t (the one error type: XR_OK or an XR_E* code). */
+#ifndef LIB_TYPES_H
+#define LIB_TYPES_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* Kernel command line parser: splits words, matches keys in a table, validates every value. */
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 
 /* A value: a bounded slice of the command line, not NUL-terminated. */
 struct slice {

@@ -1,8 +1,8 @@
 /* Kernel command line: "key=value" words parsed into one config_t. */
-#ifndef KERNEL_CMDLINE_H
-#define KERNEL_CMDLINE_H
+#ifndef LIB_CMDLINE_H
+#define LIB_CMDLINE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define CMDLINE_MAX_CPUS 64 /* workers is a 64-bit mask, so smp= and CPU ids stay below this */
 

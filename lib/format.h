@@ -1,8 +1,8 @@
 /* printf-style formatting engine behind kprintf, writing one character at a time to a sink. */
-#ifndef KERNEL_FORMAT_H
-#define KERNEL_FORMAT_H
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* The sink: called once per emitted character with the caller's arg. */
 typedef void (*format_put_t)(char c, void *arg);

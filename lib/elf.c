@@ -1,5 +1,5 @@
 /* ELF64 executable parser: byte-wise loads, overflow-safe bounds, first problem wins. */
-#include "kernel/elf.h"
+#include "lib/elf.h"
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
