@@ -99,9 +99,13 @@ void arch_pt_free_tables(uint64_t root, unsigned first, unsigned last, const pt_
 
 /* The kernel's root table, and the PML4 slots of the kernel half every address space shares. */
 uint64_t arch_kernel_root(void);
-/* The PDPT that user-view roots put in PML4 slot 511: it maps only the entry pages. */
-uint64_t arch_kpti_shadow(void);
 #define PT_USER_SLOTS 256 /* PML4 slots 0..255: the user half */
+/* Fill a new address space's pair of empty roots: the kernel view shares the kernel half
+ * of the kernel's root; the user view (kpti=1) maps only the entry pages there. */
+void arch_pt_init_user_roots(uint64_t root, uint64_t user_root);
+/* After a change under root in the user half at va: make user_root's top-level entry for
+ * va the same as root's (the user view shares every user-half table below the root). */
+void arch_pt_sync_user_view(uint64_t root, uint64_t user_root, uint64_t va);
 
 /* Build the kernel's own tables (direct map of [0, phys_end), the image with W^X, the
  * kernel-stack area), switch to them and drop the boot identity map. isolate (kpti=1):

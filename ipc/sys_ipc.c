@@ -2,6 +2,7 @@
  * notification operations, which write the result registers themselves. */
 #include "ipc/ipc.h"
 #include "kernel/syscall.h"
+#include "sched/sched.h"
 
 static uint64_t regs_err(kerr_t err)
 {

@@ -2,12 +2,16 @@
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
-#include "lib/cmdline.h"
 #include "kernel/multiboot2.h"
+#include "lib/cmdline.h"
 
 /* The command-line configuration; written once in kmain before anything reads it. */
 extern config_t kconfig;
 /* The parsed multiboot2 information; pointers in it reach through the direct map. */
 extern mb2_info_t kboot;
+
+/* The C entry point, from the 64-bit boot code (arch/x86_64/boot.S), with the physical
+ * address of the multiboot2 information. */
+void kmain(uint32_t mb_phys);
 
 #endif

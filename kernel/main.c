@@ -8,10 +8,9 @@
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
+#include "kernel/syscall.h"
 #include "mm/mm.h"
 #include "sched/sched.h"
-
-void syscall_table_check(void);
 
 #define MB2_INFO_MAX (1u << 20) /* never trust a boot-information size above 1 MiB */
 
@@ -133,7 +132,21 @@ static void run_tests(void)
     arch_exit_emulator(failed == 0);
 }
 
-void kmain(uint32_t mb_phys);
+/* The memory map and what to keep in it, for mm_init, from the multiboot2 information. */
+static const mm_boot_memory_t *boot_memory(uint32_t mb_phys)
+{
+    static mm_range_t ram[MB2_MAX_MMAP], keep[MB2_MAX_MODULES + 1];
+    static mm_boot_memory_t mem = {ram, 0, keep, 0};
+    for (unsigned i = 0; i < kboot.mmap_count; i++)
+        if (kboot.mmap[i].type == MB2_MEMORY_USABLE)
+            ram[mem.ram_count++] =
+                (mm_range_t){kboot.mmap[i].base, kboot.mmap[i].base + kboot.mmap[i].length};
+    keep[mem.keep_count++] = (mm_range_t){mb_phys, mb_phys + kboot.total_size};
+    for (unsigned i = 0; i < kboot.module_count; i++)
+        keep[mem.keep_count++] = (mm_range_t){kboot.modules[i].start, kboot.modules[i].end};
+    return &mem;
+}
+
 void kmain(uint32_t mb_phys)
 {
     console_init();
@@ -145,7 +158,7 @@ void kmain(uint32_t mb_phys)
     if (kboot.has_fb && kboot.fb_type != 2)
         console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
     banner();
-    mm_init(&kboot, mb_phys, kconfig.kpti);
+    mm_init(boot_memory(mb_phys), kconfig.kpti);
     arch_pcid_setup(kconfig.pcid);
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);

@@ -280,8 +280,6 @@ const sys_handler_t syscall_table[XR_SYS_COUNT] = {
     [XR_SYS_IRQ_BIND] = sys_irq_bind,
 };
 
-/* A refused request, reported at log=debug (the entry code calls it for every error). */
-void syscall_refused(uint64_t nr, uint64_t err);
 void syscall_refused(uint64_t nr, uint64_t err)
 {
     log_debug("syscall %lu from %s: error %lu\n", nr, process_current()->name, err);

@@ -16,6 +16,11 @@ void *sys_lookup(uint64_t slot, unsigned type, unsigned rights, kerr_t *err);
 /* XR_OK if slot is a valid, empty slot of the caller's table. */
 kerr_t sys_slot_free(uint64_t slot);
 
+/* Check at boot that every system call number has a handler (panics otherwise). */
+void syscall_table_check(void);
+/* A refused request, reported at log=debug; the entry code calls it for every error. */
+void syscall_refused(uint64_t nr, uint64_t err);
+
 kerr_t sys_process_create(const uint64_t a[6], uint64_t *value);
 kerr_t sys_process_status(const uint64_t a[6], uint64_t *value);
 kerr_t sys_process_kill(const uint64_t a[6], uint64_t *value);

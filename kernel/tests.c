@@ -7,8 +7,6 @@
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 
-void kmain(uint32_t mb_phys);
-
 KTEST(kernel, format)
 {
     char buf[64];

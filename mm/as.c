@@ -133,10 +133,7 @@ mm_as_t *mm_as_create(mm_quota_t *quota)
     }
     as->user_root = as->root + PAGE_SIZE;
     as->tables = 2;
-    uint64_t *k = arch_phys_to_virt(as->root), *u = arch_phys_to_virt(as->user_root);
-    const uint64_t *kernel = arch_phys_to_virt(arch_kernel_root());
-    memcpy(k + PT_USER_SLOTS, kernel + PT_USER_SLOTS, PT_USER_SLOTS * sizeof(uint64_t));
-    u[511] = arch_kpti_shadow() | 0x3; /* present, writable: the leaves decide */
+    arch_pt_init_user_roots(as->root, as->user_root);
     as->pcid = pcid_take();
     as->tlb_stale = true; /* the PCID may hold a previous owner's entries */
     as_alive++;
@@ -149,9 +146,7 @@ fail:
 /* Keep the user view's user-half slot of va equal to the kernel view's. */
 static void as_mirror_slot(mm_as_t *as, uint64_t va)
 {
-    unsigned slot = (va >> 39) & 0x1ff;
-    ((uint64_t *)arch_phys_to_virt(as->user_root))[slot] =
-        ((const uint64_t *)arch_phys_to_virt(as->root))[slot];
+    arch_pt_sync_user_view(as->root, as->user_root, va);
 }
 
 static kerr_t as_check(uint64_t va, unsigned flags)

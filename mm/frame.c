@@ -58,14 +58,12 @@ static void for_unreserved(uint64_t a, uint64_t b, unsigned i,
 }
 
 /* Call fn on every usable, unreserved piece of physical memory inside [lo, hi). */
-static void for_free_memory(const mb2_info_t *boot, uint64_t lo, uint64_t hi,
+static void for_free_memory(const mm_boot_memory_t *boot, uint64_t lo, uint64_t hi,
                             void (*fn)(uint64_t, uint64_t, void *), void *ctx)
 {
-    for (unsigned i = 0; i < boot->mmap_count; i++) {
-        const mb2_region_t *r = &boot->mmap[i];
-        if (r->type != MB2_MEMORY_USABLE)
-            continue;
-        uint64_t a = ALIGN_UP(r->base, PAGE_SIZE), b = ALIGN_DOWN(r->base + r->length, PAGE_SIZE);
+    for (unsigned i = 0; i < boot->ram_count; i++) {
+        const mm_range_t *r = &boot->ram[i];
+        uint64_t a = ALIGN_UP(r->start, PAGE_SIZE), b = ALIGN_DOWN(r->end, PAGE_SIZE);
         a = a < lo ? lo : a;
         b = b > hi ? hi : b;
         if (a < b)
@@ -85,7 +83,7 @@ static void bump_fit(uint64_t a, uint64_t b, void *ctx)
 }
 
 /* Take size bytes of free memory inside [lo, hi) for good (the buddy metadata). */
-static void *boot_alloc(const mb2_info_t *boot, uint64_t lo, uint64_t hi, uint64_t size)
+static void *boot_alloc(const mm_boot_memory_t *boot, uint64_t lo, uint64_t hi, uint64_t size)
 {
     struct bump bp = {ALIGN_UP(size, PAGE_SIZE), 0};
     for_free_memory(boot, lo, hi, bump_fit, &bp);
@@ -103,13 +101,12 @@ static void pool_add(uint64_t a, uint64_t b, void *ctx)
     buddy_add_free(&p->zone, a / PAGE_SIZE, (b - a) / PAGE_SIZE);
 }
 
-static void reserve_boot_data(const mb2_info_t *boot, uint64_t mb_phys)
+static void reserve_boot_data(const mm_boot_memory_t *boot)
 {
     reserve(0, LOW_MEMORY_END);
     reserve((uint64_t)_boot_start, arch_virt_to_phys(_kernel_end));
-    reserve(mb_phys, mb_phys + boot->total_size);
-    for (unsigned i = 0; i < boot->module_count; i++)
-        reserve(boot->modules[i].start, boot->modules[i].end);
+    for (unsigned i = 0; i < boot->keep_count; i++)
+        reserve(boot->keep[i].start, boot->keep[i].end);
 }
 
 /* Split [lo, hi) into the three pools: the kernel pool takes 1/8 of it, the page-table
@@ -143,21 +140,21 @@ static void pt_free(void *ctx, uint64_t table)
 
 const pt_ops_t mm_kernel_pt_ops = {pt_alloc, pt_free, NULL};
 
-void mm_init(const mb2_info_t *boot, uint64_t info_phys, bool isolate)
+void mm_init(const mm_boot_memory_t *boot, bool isolate)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
-    for (unsigned i = 0; i < boot->mmap_count; i++) {
-        const mb2_region_t *r = &boot->mmap[i];
-        if (r->type != MB2_MEMORY_USABLE || r->base + r->length <= LOW_MEMORY_END)
+    for (unsigned i = 0; i < boot->ram_count; i++) {
+        const mm_range_t *r = &boot->ram[i];
+        if (r->end <= LOW_MEMORY_END)
             continue;
-        lo = r->base < lo ? r->base : lo;
-        hi = r->base + r->length > hi ? r->base + r->length : hi;
+        lo = r->start < lo ? r->start : lo;
+        hi = r->end > hi ? r->end : hi;
     }
     if (hi == 0)
         panic("mm: the memory map has no usable memory above 1 MiB");
     lo = lo < LOW_MEMORY_END ? LOW_MEMORY_END : lo;
     hi = ALIGN_DOWN(hi, PAGE_SIZE);
-    reserve_boot_data(boot, info_phys);
+    reserve_boot_data(boot);
     pools_layout(lo, hi);
     for (int i = 0; i < MM_POOLS; i++) {
         struct pool *p = &pools[i];

@@ -4,7 +4,6 @@
 #define MM_MM_H
 
 #include "arch/arch.h"
-#include "kernel/multiboot2.h"
 #include "kernel/spinlock.h"
 #include "lib/types.h"
 #include "mm/slab.h"
@@ -23,10 +22,22 @@ typedef struct mm_pool_stats {
     uint64_t bad_frees;   /* double frees and frees of frames never allocated */
 } mm_pool_stats_t;
 
-/* Set up the pools from the boot memory map (kernel image, modules and boot data
- * reserved), then the kernel's page tables (isolate: page-table isolation is on, so no
- * global kernel mappings). Called once by kmain. */
-void mm_init(const mb2_info_t *boot, uint64_t info_phys, bool isolate);
+/* Physical memory as the boot loader described it: the usable RAM, and the ranges in it
+ * to keep (modules, the boot information). kmain builds it from the multiboot2 tags. */
+typedef struct mm_range {
+    uint64_t start, end; /* bytes, end excluded */
+} mm_range_t;
+typedef struct mm_boot_memory {
+    const mm_range_t *ram;
+    unsigned ram_count;
+    const mm_range_t *keep;
+    unsigned keep_count;
+} mm_boot_memory_t;
+
+/* Set up the pools from the boot memory (low memory, the kernel image and the ranges to
+ * keep reserved), then the kernel's page tables (isolate: page-table isolation is on, so
+ * no global kernel mappings). Called once by kmain. */
+void mm_init(const mm_boot_memory_t *boot, bool isolate);
 /* Allocate 2^order zeroed frames from pool; returns the physical address or 0. Takes the pool lock.
  */
 uint64_t mm_frame_alloc(mm_pool_t pool, unsigned order);

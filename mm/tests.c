@@ -8,8 +8,6 @@
 
 extern const char _text_start[], _text_end[], _data_start[], _kernel_end[];
 extern const char trap_stubs_start[];
-void kmain(uint32_t mb_phys);
-
 #define TEST_VA 0x0000000040000000ul
 
 KTEST(mm, frame_alloc_free_counts)

@@ -8,6 +8,23 @@
 #include "kernel/process.h"
 #include "kernel/thread.h"
 
+/* The per-CPU scheduler state every kernel exit reads, kept apart from the run queues
+ * (sched/sched.c owns it) so the checks are a few instructions. One core: sched_hot0. */
+typedef struct sched_hot {
+    thread_t *current; /* the thread running on this CPU */
+    bool need_switch;  /* a better thread is runnable, or a time slice ended */
+    int best;          /* the highest priority with a queued runnable thread, or -1 */
+} sched_hot_t;
+extern sched_hot_t sched_hot0;
+_Static_assert(__builtin_offsetof(sched_hot_t, need_switch) == 8,
+               "arch/x86_64/asm.h SCHED_HOT_NEED_SWITCH: the syscall exit reads it");
+
+/* The thread running on this CPU. */
+static inline thread_t *thread_current(void)
+{
+    return sched_hot0.current;
+}
+
 #define SCHED_PRIORITIES  256
 #define SCHED_SLICE_TICKS 5   /* time slice, in timer ticks */
 #define SCHED_HZ          100 /* timer ticks per second */

@@ -47,4 +47,7 @@ uint32_t apic_id(void);
 /* TSC ticks per second from the last apic_timer_calibrate(); 0 before the first. */
 uint64_t apic_tsc_hz(void);
 
+/* Route and mask every I/O APIC input (called by arch_timer_init). */
+void ioapic_init(const pt_ops_t *ops);
+
 #endif

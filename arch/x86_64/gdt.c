@@ -39,7 +39,6 @@ static uint8_t ist_stacks[3][IST_STACK_SIZE] ENTRY_DATA __attribute__((aligned(1
 static uint8_t entry_stack[ENTRY_STACK_SIZE] ENTRY_DATA __attribute__((aligned(16)));
 struct cpu_local cpu0 ENTRY_DATA;
 
-extern void syscall_entry(void);
 
 /* The boot CPU's per-CPU block: GS base in kernel mode (swapgs trades it with the user's
  * on every entry and exit), the entry stack as RSP0, and syscall/sysret. */

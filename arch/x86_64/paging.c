@@ -5,6 +5,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
+#include "kernel/string.h"
 
 extern const char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern const char _data_start[], _data_end[], _ksyms_start[], _kernel_end[];
@@ -240,9 +241,19 @@ uint64_t arch_kernel_root(void)
 {
     return kernel_root;
 }
-uint64_t arch_kpti_shadow(void)
+void arch_pt_init_user_roots(uint64_t root, uint64_t user_root)
 {
-    return kpti_shadow_pdpt;
+    uint64_t *k = arch_phys_to_virt(root), *u = arch_phys_to_virt(user_root);
+    const uint64_t *kernel = arch_phys_to_virt(arch_kernel_root());
+    memcpy(k + PT_USER_SLOTS, kernel + PT_USER_SLOTS, PT_USER_SLOTS * sizeof(uint64_t));
+    u[PT_ENTRIES - 1] = kpti_shadow_pdpt | PTE_P | PTE_W; /* the leaves decide */
+}
+
+void arch_pt_sync_user_view(uint64_t root, uint64_t user_root, uint64_t va)
+{
+    unsigned slot = (unsigned)PT_INDEX(va, 3);
+    ((uint64_t *)arch_phys_to_virt(user_root))[slot] =
+        ((const uint64_t *)arch_phys_to_virt(root))[slot];
 }
 
 static void map_or_panic(uint64_t root, uint64_t va, uint64_t pa, unsigned f, const pt_ops_t *ops)

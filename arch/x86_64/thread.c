@@ -13,9 +13,6 @@ _Static_assert(ASM_SYS_CALL == XR_SYS_CALL && ASM_SYS_REPLY_RECV == XR_SYS_REPLY
                    ASM_SYS_COUNT == XR_SYS_COUNT,
                "asm.h's copies of the system-call numbers");
 
-extern void thread_user_start(void), thread_kernel_start(void), thread_syscall_resume(void);
-void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp);
-kerr_t arch_copy_user(void *dst, const void *src, size_t n);
 struct trap_frame *syscall_dispatch(struct trap_frame *f);
 
 bool smap_enabled;

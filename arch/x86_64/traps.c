@@ -48,7 +48,6 @@ static const char *const vector_names[32] = {
     "reserved 31",
 };
 
-kerr_t probe_read64(const void *addr, uint64_t *out);
 
 static arch_trap_stats_t stats;
 static int expected_vector = -1;
@@ -191,8 +190,6 @@ void trap_dispatch(struct trap_frame *f)
     if (user)
         kernel_before_user_return();
 }
-
-void ioapic_init(const pt_ops_t *ops);
 
 void arch_timer_init(unsigned hz, const pt_ops_t *ops)
 {

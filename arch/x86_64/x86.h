@@ -73,4 +73,12 @@ DEFINE_CR(4)
 #define EFER_SCE       (1ul << 0)
 #define EFER_NXE       (1ul << 11)
 
+/* ---- written in assembly ---- */
+void syscall_entry(void);                                       /* trap_entry.S: MSR_LSTAR */
+void thread_user_start(void), thread_kernel_start(void);        /* switch.S: first runs */
+void thread_syscall_resume(void);                               /* switch.S */
+void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp); /* switch.S */
+kerr_t arch_copy_user(void *dst, const void *src, size_t n);    /* uaccess.S: with fixups */
+kerr_t probe_read64(const void *addr, uint64_t *out);           /* uaccess.S: with fixups */
+
 #endif
