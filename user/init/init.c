@@ -208,5 +208,7 @@ int main(uint64_t arg)
     }
     if (has_word(ut_bootinfo->cmdline, "test=bench"))
         return run_bench();
+    if (has_word(ut_bootinfo->cmdline, "test=fuzz"))
+        return run_fuzz(); /* fuzz_start.c */
     run_system();
 }
