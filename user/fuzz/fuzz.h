@@ -18,6 +18,7 @@
 #define FZ_MODE_SUPERVISOR 0
 #define FZ_MODE_WORKER     1
 #define FZ_MODE_AGENT      2
+#define FZ_MODE_SUICIDE    3 /* repro.c's child */
 /* main's argument: FZ_ARG_MAGIC | mode | data << 8. The magic keeps a thread that some
  * random call starts at the entry point (with a random RDI) from taking on a role. */
 #define FZ_ARG_MAGIC 0xf022000000000000ul
@@ -60,6 +61,8 @@ typedef struct fz_stats {
     uint64_t seed;          /* written by the supervisor before the worker starts */
     uint64_t target;        /* calls to make */
     uint64_t image_size;    /* bytes of the fuzz program's module */
+    uint64_t shape_mask;    /* fuzz.shapes=: bit i enables shape i (fz_shape_names) */
+    uint64_t op_mask;       /* fuzz.ops=: bit i enables operation kind i (ops.c) */
     volatile uint64_t stop; /* set by the worker when the target is reached */
     volatile uint64_t calls;
     volatile uint64_t by_nr[FZ_NR_SLOTS];
@@ -114,6 +117,8 @@ long fz_thread_main(fz_ctx_t *ctx);
 int fz_supervisor(uint64_t image_size);
 int fz_worker(void);
 int fz_agent(uint64_t arg);
+int fz_repro(void);
+int fz_suicide(void);
 void fz_agent_spawn(fz_ctx_t *c, unsigned i, uint64_t generation);
 
 #endif

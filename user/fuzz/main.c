@@ -62,6 +62,8 @@ int main(uint64_t arg)
         return fz_worker();
     case FZ_MODE_AGENT:
         return fz_agent(arg);
+    case FZ_MODE_SUICIDE:
+        return fz_suicide();
     default:
         return 0x7e;
     }

@@ -247,27 +247,22 @@ static void op_process(fz_ctx_t *c)
         fz_sys(XR_SYS_PROCESS_STATUS, p, 0, 0, 0, 0, 0);
 }
 
+/* Operation kinds and their weights (out of 100), in fuzz.ops= bit order. */
+static void (*const kinds[])(fz_ctx_t *) = {fz_raw_call, op_create, op_cap,    op_map,
+                                            op_give,     op_send,   op_recv,   op_notify,
+                                            op_thread,   op_process};
+static const uint8_t weights[] = {20, 12, 18, 12, 5, 10, 10, 5, 6, 2};
+
 void fz_op(fz_ctx_t *c)
 {
     uint64_t r = fz_below(c, 100);
-    if (r < 20)
-        fz_raw_call(c);
-    else if (r < 32)
-        op_create(c);
-    else if (r < 50)
-        op_cap(c);
-    else if (r < 62)
-        op_map(c);
-    else if (r < 67)
-        op_give(c);
-    else if (r < 77)
-        op_send(c);
-    else if (r < 87)
-        op_recv(c);
-    else if (r < 92)
-        op_notify(c);
-    else if (r < 98)
-        op_thread(c);
+    unsigned i = 0;
+    while (r >= weights[i]) {
+        r -= weights[i];
+        i++;
+    }
+    if (fz_stats->op_mask >> i & 1)
+        kinds[i](c);
     else
-        op_process(c);
+        fz_sys(XR_SYS_NULL, 0, 0, 0, 0, 0, 0);
 }

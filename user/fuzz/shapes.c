@@ -166,6 +166,8 @@ void fz_shape(fz_ctx_t *c)
         shape_orphan_fault, shape_stopped_threads, shape_page_tables, shape_agent_ties,
     };
     unsigned i = (unsigned)fz_below(c, 8);
+    if (!(fz_stats->shape_mask >> i & 1))
+        return;
     clear_temps();
     shapes[i](c);
     __atomic_fetch_add(&fz_stats->shapes[i], 1, __ATOMIC_RELAXED);

@@ -18,6 +18,7 @@ typedef struct counts {
 } counts_t;
 
 static int passed, failed;
+static fz_stats_t result; /* the statistics, copied out at the end */
 
 static void check(bool ok, const char *name)
 {
@@ -28,17 +29,27 @@ static void check(bool ok, const char *name)
         failed++;
 }
 
-/* The decimal value of "key=" in the command line, or def. */
+/* The value of "key=" (decimal, or hex after 0x) in the command line, or def. */
 static uint64_t option(const char *line, const char *key, uint64_t def)
 {
     size_t n = strlen(key);
     for (const char *p = line; *p; p++) {
         if ((p != line && p[-1] != ' ') || strncmp(p, key, n) != 0)
             continue;
-        uint64_t v = 0;
-        for (p += n; *p >= '0' && *p <= '9'; p++)
-            v = v * 10 + (uint64_t)(*p - '0');
-        return v;
+        uint64_t v = 0, base = 10;
+        p += n;
+        if (p[0] == '0' && p[1] == 'x') {
+            base = 16;
+            p += 2;
+        }
+        for (;; p++) {
+            uint64_t d = *p >= '0' && *p <= '9'   ? (uint64_t)(*p - '0')
+                         : *p >= 'a' && *p <= 'f' ? (uint64_t)(*p - 'a' + 10)
+                                                  : 99;
+            if (d >= base)
+                return v;
+            v = v * base + d;
+        }
     }
     return def;
 }
@@ -135,16 +146,21 @@ static void print_figures(const counts_t *a, const counts_t *b)
            b->objects, a->processes, b->processes, a->threads, b->threads);
     printf("fuzz: agents %lu spawned, %lu killed, %lu ended; %lu messages delivered, %lu caps "
            "received, %lu fault messages\n",
-           fz_stats->agents_spawned, fz_stats->agents_killed, fz_stats->agents_ended,
-           fz_stats->ipc_delivered, fz_stats->caps_received, fz_stats->faults_sent);
+           result.agents_spawned, result.agents_killed, result.agents_ended,
+           result.ipc_delivered, result.caps_received, result.faults_sent);
     for (int i = 0; i < 8; i++)
-        printf("fuzz: shape %-16s %lu\n", fz_shape_names[i], fz_stats->shapes[i]);
+        printf("fuzz: shape %-16s %lu\n", fz_shape_names[i], result.shapes[i]);
     for (int i = 0; i < FZ_NR_SLOTS; i++)
         printf("fuzz: call %2d %-20s %8lu calls %8lu ok\n", i,
-               i < XR_SYS_COUNT ? fz_call_names[i] : "(bad numbers)", fz_stats->by_nr[i],
-               fz_stats->ok_by_nr[i]);
+               i < XR_SYS_COUNT ? fz_call_names[i] : "(bad numbers)", result.by_nr[i],
+               result.ok_by_nr[i]);
 }
 
+static struct options {
+    uint64_t seed, calls, shapes, ops, repro;
+} opt;
+
+/* Maps the fuzz image (to spawn the worker from) and reads the options. */
 static long setup(uint64_t image_size)
 {
     const char *line = (const char *)FZ_CMDLINE_VA;
@@ -153,14 +169,36 @@ static long setup(uint64_t image_size)
         if (err)
             return err;
     }
+    opt.seed = option(line, "fuzz.seed=", DEFAULT_SEED);
+    opt.calls = option(line, "fuzz.calls=", DEFAULT_CALLS);
+    opt.shapes = option(line, "fuzz.shapes=", 0xff);
+    opt.ops = option(line, "fuzz.ops=", 0x3ff);
+    opt.repro = option(line, "fuzz.repro=", 0);
+    return XR_OK;
+}
+
+/* The statistics page the worker and agents share. It is made after the first count and
+ * destroyed before the last: a memory object keeps a reference on every process it was
+ * mapped in until it is destroyed (or reclaims the record), which would pin ended agents. */
+static long stats_make(uint64_t image_size)
+{
     long err = xr_memory_create(1, FZ_SLOT_STATS);
     err = err ? err : xr_map_memory(FZ_SLOT_SELF, FZ_SLOT_STATS, 0, FZ_STATS_VA, XR_MAP_WRITE);
     if (err)
         return err;
     fz_stats->image_size = image_size;
-    fz_stats->seed = option(line, "fuzz.seed=", DEFAULT_SEED);
-    fz_stats->target = option(line, "fuzz.calls=", DEFAULT_CALLS);
+    fz_stats->seed = opt.seed;
+    fz_stats->target = opt.calls;
+    fz_stats->shape_mask = opt.shapes;
+    fz_stats->op_mask = opt.ops;
     return XR_OK;
+}
+
+static void stats_drop(void)
+{
+    memcpy(&result, (const void *)fz_stats, sizeof(result));
+    xr_unmap(FZ_SLOT_SELF, FZ_STATS_VA);
+    xr_cap_delete(FZ_SLOT_STATS);
 }
 
 int fz_supervisor(uint64_t image_size)
@@ -171,22 +209,28 @@ int fz_supervisor(uint64_t image_size)
         printf("fuzz: set-up failed: %s\n", xr_strerror(err));
         return 1;
     }
-    printf("fuzz: seed %lu\n", fz_stats->seed);
-    printf("fuzz: %lu calls, fastpath %lu\n", fz_stats->target, xr_info(XR_INFO_FASTPATH));
+    if (opt.repro)
+        return stats_make(image_size) ? 1 : fz_repro();
+    printf("fuzz: seed %lu\n", opt.seed);
+    printf("fuzz: %lu calls, shapes 0x%lx, operations 0x%lx, fastpath %lu\n", opt.calls,
+           opt.shapes, opt.ops, xr_info(XR_INFO_FASTPATH));
     printf("fuzz: warm-up made %u threads\n", warm_up());
     counts_take(&before);
-    uint64_t t0 = xr_info(XR_INFO_TICKS);
-    err = worker_start();
-    uint64_t st = err ? 0 : worker_wait(120 + fz_stats->target / 1000);
+    uint64_t t0 = xr_info(XR_INFO_TICKS), st = 0;
+    err = stats_make(image_size);
+    err = err ? err : worker_start();
+    if (!err)
+        st = worker_wait(120 + opt.calls / 1000);
     uint64_t ticks = xr_info(XR_INFO_TICKS) - t0;
     xr_cap_delete(SLOT_WTHREAD);
     xr_cap_delete(SLOT_WORKER);
+    stats_drop();
     xr_sleep_us(50000); /* let the dead be reaped */
     counts_take(&after);
-    printf("fuzz: %lu calls in %lu ticks; worker status %lx\n", fz_stats->calls, ticks, st);
+    printf("fuzz: %lu calls in %lu ticks; worker status %lx\n", result.calls, ticks, st);
     print_figures(&before, &after);
     check(!err, "worker-started");
-    check(fz_stats->calls >= fz_stats->target, "calls-made");
+    check(result.calls >= opt.calls, "calls-made");
     check(xr_status_state(st) == XR_PROC_EXITED && xr_status_code(st) == 0, "worker-exited");
     check(after.accounted == before.accounted, "no-frame-leak");
     check(after.objects == before.objects && after.processes == before.processes &&
