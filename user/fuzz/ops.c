@@ -248,8 +248,8 @@ static void op_process(fz_ctx_t *c)
 }
 
 /* Operation kinds and their weights (out of 100), in fuzz.ops= bit order. */
-static void (*const kinds[])(fz_ctx_t *) = {fz_raw_call, op_create, op_cap,    op_map,
-                                            op_give,     op_send,   op_recv,   op_notify,
+static void (*const kinds[])(fz_ctx_t *) = {fz_raw_call, op_create, op_cap,  op_map,
+                                            op_give,     op_send,   op_recv, op_notify,
                                             op_thread,   op_process};
 static const uint8_t weights[] = {20, 12, 18, 12, 5, 10, 10, 5, 6, 2};
 

@@ -14,8 +14,8 @@ static void snap(snap_t *s)
     s->objects = xr_info(XR_INFO_OBJECTS);
     s->processes = xr_info(XR_INFO_PROCESSES);
     s->threads = xr_info(XR_INFO_THREADS);
-    s->frames = xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) +
-                xr_info(XR_INFO_KERNEL_CACHED);
+    s->frames =
+        xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) + xr_info(XR_INFO_KERNEL_CACHED);
 }
 
 static int report(const char *name, const snap_t *a)
@@ -23,12 +23,12 @@ static int report(const char *name, const snap_t *a)
     snap_t b;
     xr_sleep_us(20000);
     snap(&b);
-    bool ok = a->objects == b.objects && a->processes == b.processes &&
-              a->threads == b.threads && a->frames == b.frames;
+    bool ok = a->objects == b.objects && a->processes == b.processes && a->threads == b.threads &&
+              a->frames == b.frames;
     printf("%s fuzz/repro-%s (objects %lu -> %lu, processes %lu -> %lu, threads %lu -> %lu, "
            "frames %lu -> %lu)\n",
-           ok ? "ok" : "not ok", name, a->objects, b.objects, a->processes, b.processes,
-           a->threads, b.threads, a->frames, b.frames);
+           ok ? "ok" : "not ok", name, a->objects, b.objects, a->processes, b.processes, a->threads,
+           b.threads, a->frames, b.frames);
     return ok ? 0 : 1;
 }
 

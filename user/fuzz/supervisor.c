@@ -146,8 +146,8 @@ static void print_figures(const counts_t *a, const counts_t *b)
            b->objects, a->processes, b->processes, a->threads, b->threads);
     printf("fuzz: agents %lu spawned, %lu killed, %lu ended; %lu messages delivered, %lu caps "
            "received, %lu fault messages\n",
-           result.agents_spawned, result.agents_killed, result.agents_ended,
-           result.ipc_delivered, result.caps_received, result.faults_sent);
+           result.agents_spawned, result.agents_killed, result.agents_ended, result.ipc_delivered,
+           result.caps_received, result.faults_sent);
     for (int i = 0; i < 8; i++)
         printf("fuzz: shape %-16s %lu\n", fz_shape_names[i], result.shapes[i]);
     for (int i = 0; i < FZ_NR_SLOTS; i++)
@@ -212,8 +212,8 @@ int fz_supervisor(uint64_t image_size)
     if (opt.repro)
         return stats_make(image_size) ? 1 : fz_repro();
     printf("fuzz: seed %lu\n", opt.seed);
-    printf("fuzz: %lu calls, shapes 0x%lx, operations 0x%lx, fastpath %lu\n", opt.calls,
-           opt.shapes, opt.ops, xr_info(XR_INFO_FASTPATH));
+    printf("fuzz: %lu calls, shapes 0x%lx, operations 0x%lx, fastpath %lu\n", opt.calls, opt.shapes,
+           opt.ops, xr_info(XR_INFO_FASTPATH));
     printf("fuzz: warm-up made %u threads\n", warm_up());
     counts_take(&before);
     uint64_t t0 = xr_info(XR_INFO_TICKS), st = 0;
