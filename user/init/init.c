@@ -210,5 +210,7 @@ int main(uint64_t arg)
         return run_bench();
     if (has_word(ut_bootinfo->cmdline, "test=libc"))
         return run_libc_test();
+    if (has_word(ut_bootinfo->cmdline, "test=fuzz"))
+        return run_fuzz(); /* fuzz_start.c */
     run_system();
 }

@@ -73,5 +73,7 @@ void tests_ipc(void);
 void tests_ipc_system(void);
 void tests_chan(void);
 void tests_teardown(void);
+/* test=fuzz: runs the fuzz module (fuzz_start.c); 0 when it passed. */
+int run_fuzz(void);
 
 #endif
