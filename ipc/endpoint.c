@@ -12,10 +12,8 @@ static kcache_t ep_cache;
 endpoint_t *endpoint_create(process_t *owner)
 {
     endpoint_t *ep = kobj_alloc(&ep_cache, XR_OBJ_ENDPOINT, owner);
-    if (ep) {
-        ep->state = EP_IDLE;
-        ep->head = ep->tail = NULL;
-    }
+    if (ep)
+        ep->state = EP_IDLE; /* and an empty queue: kobj_alloc zeroes */
     return ep;
 }
 
@@ -23,10 +21,7 @@ endpoint_t *endpoint_create(process_t *owner)
 
 static void ep_block(endpoint_t *ep, ep_state_t state, unsigned wait)
 {
-    thread_t *t = thread_current();
-    ep->state = state;
-    ipc_queue_push(&ep->head, &ep->tail, t);
-    t->blocked_on = ep;
+    ep_push(ep, state, thread_current());
     sched_block(wait);
 }
 
@@ -276,10 +271,7 @@ bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip
 
 void ipc_cancel_recv(thread_t *t)
 {
-    endpoint_t *ep = t->blocked_on;
-    ipc_queue_remove(&ep->head, &ep->tail, t);
-    if (!ep->head)
-        ep->state = EP_IDLE;
+    ep_remove(t->blocked_on, t);
     t->blocked_on = NULL;
 }
 
@@ -297,15 +289,10 @@ static void unqueue(thread_t *t)
 {
     if (t->state != TS_BLOCKED || !t->blocked_on)
         return;
-    if (t->wait == WAIT_SEND || t->wait == WAIT_RECV) {
-        endpoint_t *ep = t->blocked_on;
-        ipc_queue_remove(&ep->head, &ep->tail, t);
-        if (!ep->head)
-            ep->state = EP_IDLE;
-    } else if (t->wait == WAIT_NOTIFY) {
-        notification_t *n = t->blocked_on;
-        ipc_queue_remove(&n->head, &n->tail, t);
-    }
+    if (t->wait == WAIT_SEND || t->wait == WAIT_RECV)
+        ep_remove(t->blocked_on, t);
+    else if (t->wait == WAIT_NOTIFY)
+        tq_remove(&((notification_t *)t->blocked_on)->q, t);
     t->blocked_on = NULL;
 }
 
@@ -334,7 +321,7 @@ void ipc_cancel(thread_t *t)
 static void endpoint_destroy(kobj_t *o)
 {
     endpoint_t *ep = (endpoint_t *)o;
-    while (ep->head) {
+    while (!tq_empty(&ep->q)) {
         thread_t *t = ep_pop(ep);
         t->blocked_on = NULL;
         if (t->ipc_fault) {

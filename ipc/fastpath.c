@@ -64,7 +64,7 @@ static arch_thread_t *fastpath_call(const uint64_t a[6])
     endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_WRITE, &badge);
     if (unlikely(!ep || ep->state != EP_RECEIVERS))
         return NULL;
-    thread_t *r = ep->head;
+    thread_t *r = ep->q.head;
     if (unlikely(r->prio <= sched_best_prio() || r->cpu != cur->cpu || r->reply_to))
         return NULL; /* the scheduler must choose, or r still owes a reply */
     ep_pop(ep);

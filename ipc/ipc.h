@@ -12,15 +12,15 @@ typedef enum { EP_IDLE, EP_SENDERS, EP_RECEIVERS } ep_state_t;
 
 typedef struct endpoint {
     kobj_t obj;
-    ep_state_t state;      /* what the queue holds */
-    thread_t *head, *tail; /* FIFO of blocked senders or receivers */
+    ep_state_t state; /* what the queue holds */
+    thread_queue_t q; /* blocked senders or receivers, first come first served */
 } endpoint_t;
 
 typedef struct notification {
     kobj_t obj;
     uint64_t bits;
-    thread_t *head, *tail; /* threads blocked in wait */
-    thread_t *bound;       /* its recv also returns on a signal */
+    thread_queue_t q; /* threads blocked in wait */
+    thread_t *bound;  /* its recv also returns on a signal */
 } notification_t;
 
 struct process;
@@ -58,38 +58,19 @@ kerr_t notification_bind(notification_t *n, thread_t *t);
 /* Take t off whatever IPC object it waits on and break its reply links; its partner (if
  * it holds t's reply, or waits for t's) is woken with XR_EDEAD. For thread_kill. */
 void ipc_cancel(thread_t *t);
-/* FIFO queues of blocked threads, linked through q_next/q_prev. */
-static inline void ipc_queue_push(thread_t **head, thread_t **tail, thread_t *t)
+/* Take t, queued on ep, off the queue; ep is idle when none is left. */
+static inline void ep_remove(endpoint_t *ep, thread_t *t)
 {
-    t->q_next = NULL;
-    t->q_prev = *tail;
-    if (*tail)
-        (*tail)->q_next = t;
-    else
-        *head = t;
-    *tail = t;
-}
-
-static inline void ipc_queue_remove(thread_t **head, thread_t **tail, thread_t *t)
-{
-    if (t->q_prev)
-        t->q_prev->q_next = t->q_next;
-    else
-        *head = t->q_next;
-    if (t->q_next)
-        t->q_next->q_prev = t->q_prev;
-    else
-        *tail = t->q_prev;
-    t->q_next = t->q_prev = NULL;
+    tq_remove(&ep->q, t);
+    if (tq_empty(&ep->q))
+        ep->state = EP_IDLE;
 }
 
 /* Take the first thread of an endpoint's queue (there is one). */
 static inline thread_t *ep_pop(endpoint_t *ep)
 {
-    thread_t *t = ep->head;
-    ipc_queue_remove(&ep->head, &ep->tail, t);
-    if (!ep->head)
-        ep->state = EP_IDLE;
+    thread_t *t = ep->q.head;
+    ep_remove(ep, t);
     return t;
 }
 
@@ -97,7 +78,7 @@ static inline thread_t *ep_pop(endpoint_t *ep)
 static inline void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
 {
     ep->state = state;
-    ipc_queue_push(&ep->head, &ep->tail, t);
+    tq_push(&ep->q, t);
     t->blocked_on = ep;
 }
 /* Take a thread blocked in an endpoint receive off its queue (it stays blocked). */

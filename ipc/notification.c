@@ -13,29 +13,6 @@ notification_t *notification_create(process_t *owner)
     return kobj_alloc(&ntfn_cache, XR_OBJ_NOTIFICATION, owner);
 }
 
-static void ntfn_push(notification_t *n, thread_t *t)
-{
-    t->q_next = NULL;
-    t->q_prev = n->tail;
-    if (n->tail)
-        n->tail->q_next = t;
-    else
-        n->head = t;
-    n->tail = t;
-}
-
-static thread_t *ntfn_pop(notification_t *n)
-{
-    thread_t *t = n->head;
-    n->head = t->q_next;
-    if (n->head)
-        n->head->q_prev = NULL;
-    else
-        n->tail = NULL;
-    t->q_next = t->q_prev = NULL;
-    return t;
-}
-
 /* Hand bits to a thread blocked in wait (as the value register) and wake it. */
 static void wake_waiter(thread_t *t, uint64_t bits)
 {
@@ -64,8 +41,8 @@ static bool wake_bound(notification_t *n)
 
 uint64_t notification_signal(notification_t *n, uint64_t bits)
 {
-    if (n->head) {
-        wake_waiter(ntfn_pop(n), n->bits | bits);
+    if (!tq_empty(&n->q)) {
+        wake_waiter(tq_pop(&n->q), n->bits | bits);
         n->bits = 0;
         return XR_OK;
     }
@@ -84,7 +61,7 @@ uint64_t notification_wait(notification_t *n, bool block)
         ipc_set_reg(cur, ARCH_REG_W0, bits);
         return SYSCALL_RESULTS_SET;
     }
-    ntfn_push(n, cur);
+    tq_push(&n->q, cur);
     cur->blocked_on = n;
     sched_block(WAIT_NOTIFY);
     return SYSCALL_RESULTS_SET;
@@ -102,8 +79,8 @@ kerr_t notification_bind(notification_t *n, thread_t *t)
 static void notification_destroy(kobj_t *o)
 {
     notification_t *n = (notification_t *)o;
-    while (n->head) {
-        thread_t *t = ntfn_pop(n);
+    while (!tq_empty(&n->q)) {
+        thread_t *t = tq_pop(&n->q);
         t->blocked_on = NULL;
         ipc_set_reg(t, ARCH_REG_RESULT, XR_EDEAD);
         sched_wake(t);

@@ -56,6 +56,51 @@ typedef struct thread {
     struct notification *bound; /* a recv also returns when this is signalled */
 } thread_t;
 
+/* A FIFO of threads linked through q_next/q_prev: a run queue, an endpoint's senders or
+ * receivers, a notification's waiters. A thread is on at most one queue at a time. */
+typedef struct thread_queue {
+    thread_t *head, *tail;
+} thread_queue_t;
+
+static inline bool tq_empty(const thread_queue_t *q)
+{
+    return !q->head;
+}
+
+/* Put t (on no queue) at the tail. */
+static inline void tq_push(thread_queue_t *q, thread_t *t)
+{
+    t->q_next = NULL;
+    t->q_prev = q->tail;
+    if (q->tail)
+        q->tail->q_next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+/* Take t, which is on q, off it. */
+static inline void tq_remove(thread_queue_t *q, thread_t *t)
+{
+    if (t->q_prev)
+        t->q_prev->q_next = t->q_next;
+    else
+        q->head = t->q_next;
+    if (t->q_next)
+        t->q_next->q_prev = t->q_prev;
+    else
+        q->tail = t->q_prev;
+    t->q_next = t->q_prev = NULL;
+}
+
+/* Take the first thread off a non-empty q. */
+static inline thread_t *tq_pop(thread_queue_t *q)
+{
+    thread_t *t = q->head;
+    tq_remove(q, t);
+    return t;
+}
+
 /* A stopped thread in p, charged to p's quota (THREAD_CHARGE frames); NULL when out. */
 thread_t *thread_create(struct process *p);
 #define THREAD_CHARGE       (KSTACK_PAGES + 2)

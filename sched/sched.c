@@ -7,7 +7,7 @@
 
 struct runqueue {
     uint64_t bitmap[SCHED_PRIORITIES / 64]; /* bit p set: queue p is not empty */
-    thread_t *head[SCHED_PRIORITIES], *tail[SCHED_PRIORITIES];
+    thread_queue_t queue[SCHED_PRIORITIES];
     thread_t *sleepers; /* sorted by wake_tick */
     thread_t *dead;     /* to reap once no longer running */
     thread_t *idle;
@@ -37,20 +37,14 @@ unsigned sched_runnable(void)
 
 static bool on_queue(const thread_t *t)
 {
-    return t->q_prev || rq()->head[t->prio] == t;
+    return t->q_prev || rq()->queue[t->prio].head == t;
 }
 
 void sched_enqueue(thread_t *t)
 {
     struct runqueue *q = rq();
     kassert(t != q->idle && !on_queue(t));
-    t->q_next = NULL;
-    t->q_prev = q->tail[t->prio];
-    if (q->tail[t->prio])
-        q->tail[t->prio]->q_next = t;
-    else
-        q->head[t->prio] = t;
-    q->tail[t->prio] = t;
+    tq_push(&q->queue[t->prio], t);
     q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
     q->nrunnable++;
     if (t->prio > sched_hot0.best)
@@ -64,20 +58,12 @@ static int highest(const struct runqueue *q);
 static void runq_remove(thread_t *t)
 {
     struct runqueue *q = rq();
-    if (t->q_prev)
-        t->q_prev->q_next = t->q_next;
-    else
-        q->head[t->prio] = t->q_next;
-    if (t->q_next)
-        t->q_next->q_prev = t->q_prev;
-    else
-        q->tail[t->prio] = t->q_prev;
-    if (!q->head[t->prio]) {
+    tq_remove(&q->queue[t->prio], t);
+    if (tq_empty(&q->queue[t->prio])) {
         q->bitmap[t->prio / 64] &= ~(1ul << (t->prio % 64));
         if (t->prio == sched_hot0.best)
             sched_hot0.best = highest(q);
     }
-    t->q_next = t->q_prev = NULL;
     q->nrunnable--;
 }
 
@@ -148,7 +134,7 @@ void sched_schedule(void)
     int p = highest(q);
     thread_t *next = q->idle;
     if (p >= 0) {
-        next = q->head[p];
+        next = q->queue[p].head;
         runq_remove(next);
     }
     if (prev->state == TS_DEAD && prev != &q->boot && !prev->reaped) {
@@ -196,9 +182,7 @@ void sched_tick(void)
         thread_t *t = q->sleepers;
         q->sleepers = t->q_next;
         t->q_next = NULL;
-        t->state = TS_RUNNABLE;
-        t->wait = WAIT_NONE;
-        sched_enqueue(t);
+        sched_wake(t);
     }
     thread_t *cur = sched_hot0.current;
     if (cur == q->idle) {
