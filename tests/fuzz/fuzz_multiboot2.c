@@ -99,7 +99,7 @@ static void check_info(const struct run *r)
 /* Where use_info's reads go, so that the compiler keeps them. */
 static volatile uint64_t sink;
 
-/* Uses the result the way kmain, mm_init and initproc do, so ASan watches every read. */
+/* Uses the result the way kmain and initproc do, so ASan watches every read. */
 static void use_info(const mb2_info_t *mb)
 {
     config_t cfg;
