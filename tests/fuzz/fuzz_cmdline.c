@@ -104,7 +104,8 @@ static void check_round_trip(const config_t *cfg)
 /*
  * The input is the command line as GRUB hands it over (up to its first NUL; a NUL is added
  * after the last byte). It is parsed over the defaults as kmain does, then word by word, then
- * again over its own result (a later word wins, so nothing may change), then round-tripped.
+ * again over its own result without a callback (a later word wins, so nothing may change),
+ * then round-tripped.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -120,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_config(&cfg);
     check_word_by_word(s, &cfg, warnings);
     again = cfg;
-    FUZZ_ASSERT(parse(s, &again) == warnings && same_config(&again, &cfg));
+    FUZZ_ASSERT(cmdline_parse(s, &again, NULL) == warnings && same_config(&again, &cfg));
     check_round_trip(&cfg);
     FUZZ_ASSERT(cmdline_parse(NULL, &again, NULL) == 0 && same_config(&again, &cfg));
     free(s);
