@@ -31,6 +31,8 @@ void arch_cpu_relax(void);
 /* Disable interrupts and return the previous state, for arch_irq_restore(). */
 uint64_t arch_irq_save(void);
 void arch_irq_restore(uint64_t state);
+/* Are interrupts enabled on this CPU? (For assertions.) */
+bool arch_irq_enabled(void);
 _Noreturn void arch_halt_forever(void);
 
 /* End the emulator run: pass or fail becomes QEMU's exit status (isa-debug-exit),
@@ -188,13 +190,10 @@ kerr_t arch_copy_from_user(void *dst, uint64_t usrc, size_t n);
 kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
 
 /* The generic kernel's side of entries (implemented outside arch/):
- * - syscall_handler: number and six arguments in, the error returned, a value out;
+ * - syscall_table: the handlers the entry code calls, indexed by number (kernel/syscall.c);
  * - kernel_user_fault: a CPU exception in user mode (the thread must not resume);
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
-uint64_t syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *value);
-/* syscall_handler's *err when the handler has written every result register itself. */
-#define SYSCALL_RESULTS_SET (~0ul)
 /* The IPC fastpath (ipc/fastpath.c): handles nr for the current thread and returns the
  * thread to return to user as, or NULL to take the slowpath. */
 arch_thread_t *ipc_fastpath(uint64_t nr, const uint64_t args[6]);

@@ -25,18 +25,29 @@ static void ep_block(endpoint_t *ep, ep_state_t state, unsigned wait)
     sched_block(wait);
 }
 
+sysret_t ipc_result(kerr_t err)
+{
+    ipc_set_reg(thread_current(), ARCH_REG_RESULT, (uint64_t)err);
+    return SYSRET_REGS_SET;
+}
+
 /* ---- message transfer ---- */
 
-xr_ipc_buffer_t *ipc_buffer(thread_t *t)
+xr_ipc_buffer_t *ipc_buffer_at(process_t *p, uint64_t va)
 {
     uint64_t pa;
     unsigned flags;
-    if (!t->ipcbuf_va || !t->proc || !t->proc->as)
+    if (!va || !p || !p->as)
         return NULL;
-    if (mm_as_query(t->proc->as, t->ipcbuf_va, &pa, &flags) ||
+    if (mm_as_query(p->as, va, &pa, &flags) ||
         (flags & (PTF_OWNED | PTF_WRITE)) != (PTF_OWNED | PTF_WRITE))
         return NULL;
     return arch_phys_to_virt(pa);
+}
+
+xr_ipc_buffer_t *ipc_buffer(thread_t *t)
+{
+    return ipc_buffer_at(t->proc, t->ipcbuf_va);
 }
 
 /* Copy the caps named in the sender's buffer into the slots the receiver named. */
@@ -143,7 +154,7 @@ static void link_reply(thread_t *server, thread_t *caller)
 
 /* ---- send, receive, reply ---- */
 
-uint64_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, const uint64_t w[4],
+sysret_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, const uint64_t w[4],
                   bool call, bool block)
 {
     thread_t *cur = thread_current();
@@ -161,7 +172,7 @@ uint64_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, cons
         cur->ipc_call = call;
         cur->ipc_fault = false;
         ep_block(ep, EP_SENDERS, WAIT_SEND);
-        return SYSCALL_RESULTS_SET;
+        return SYSRET_REGS_SET;
     }
     thread_t *r = ep_pop(ep);
     deliver(cur, r, badge, grant, tag, w);
@@ -169,13 +180,13 @@ uint64_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, cons
         link_reply(r, cur);
         sched_wake(r);
         sched_schedule(); /* cur is blocked: run the receiver or whoever is better */
-        return SYSCALL_RESULTS_SET;
+        return SYSRET_REGS_SET;
     }
     sched_wake(r);
     return XR_OK;
 }
 
-uint64_t ipc_recv(endpoint_t *ep, bool block)
+sysret_t ipc_recv(endpoint_t *ep, bool block)
 {
     thread_t *cur = thread_current();
     if (cur->bound && cur->bound->bits) {
@@ -183,13 +194,13 @@ uint64_t ipc_recv(endpoint_t *ep, bool block)
         cur->bound->bits = 0;
         uint64_t none[4] = {0};
         deliver(NULL, cur, bits, false, XR_TAG(XR_LABEL_NOTIFY, 0, 0), none);
-        return SYSCALL_RESULTS_SET;
+        return SYSRET_REGS_SET;
     }
     if (ep->state != EP_SENDERS) {
         if (!block)
             return XR_EAGAIN;
         ep_block(ep, EP_RECEIVERS, WAIT_RECV);
-        return SYSCALL_RESULTS_SET;
+        return SYSRET_REGS_SET;
     }
     thread_t *s = ep_pop(ep);
     uint64_t tag, w[4];
@@ -204,7 +215,7 @@ uint64_t ipc_recv(endpoint_t *ep, bool block)
         ipc_set_reg(s, ARCH_REG_RESULT, XR_OK);
         sched_wake(s);
     }
-    return SYSCALL_RESULTS_SET;
+    return SYSRET_REGS_SET;
 }
 
 /* The reply to a fault: resume (label XR_FAULT_RESUME) or end the process. */
@@ -219,7 +230,7 @@ static void reply_fault(thread_t *t, uint64_t tag)
 }
 
 /* Replies carry words, never caps (a reply has no cap whose grant right could allow it). */
-uint64_t ipc_reply(uint64_t tag, const uint64_t w[4])
+sysret_t ipc_reply(uint64_t tag, const uint64_t w[4])
 {
     thread_t *cur = thread_current(), *caller = cur->reply_to;
     if (!caller)

@@ -1,5 +1,6 @@
 /* The IPC fastpath, in the spirit of seL4's: call and reply_recv in the common case (no
- * caps, at most 4 words, the partner already waiting, nothing better to run) go straight
+ * caps, at most 4 words: the entry code has checked the tag, trap_entry.S; the partner
+ * already waiting, nothing better to run) go straight
  * from one thread to the other without the scheduler; syscall_entry then returns to the
  * partner through sysret. Every unusual case leaves early for the slowpath (endpoint.c),
  * which gives the same results. fastpath=0 on the command line turns it off. */
@@ -10,13 +11,13 @@
 bool ipc_fastpath_enabled;
 uint64_t ipc_fastpath_hits;
 
-/* The endpoint in slot with rights, or NULL. */
-static endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights, uint64_t *badge)
+/* The endpoint in slot with rights (the system-call layer's one look-up), or NULL. */
+static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights,
+                                        uint64_t *badge)
 {
-    if (unlikely(slot >= XR_SLOTS))
-        return NULL;
-    const cap_slot_t *s = &cur->proc->slots[slot];
-    if (unlikely(s->type != XR_OBJ_ENDPOINT || (s->rights & rights) != rights))
+    kerr_t err;
+    const cap_slot_t *s = sys_cap(cur->proc, slot, XR_OBJ_ENDPOINT, rights, &err);
+    if (unlikely(!s))
         return NULL;
     *badge = s->badge;
     return s->object;
@@ -27,7 +28,7 @@ static endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights, 
 static inline __attribute__((always_inline)) void fast_deliver(thread_t *to, uint64_t badge,
                                                                const uint64_t a[6])
 {
-    unsigned len = a[1] & 0xff;
+    unsigned len = XR_TAG_LEN(a[1]);
     ipc_set_reg(to, ARCH_REG_RESULT, XR_OK);
     ipc_set_reg(to, ARCH_REG_BADGE, badge);
     ipc_set_reg(to, ARCH_REG_TAG, a[1]);
@@ -59,8 +60,6 @@ static arch_thread_t *fastpath_call(const uint64_t a[6])
 {
     thread_t *cur = thread_current();
     uint64_t badge;
-    if (unlikely((a[1] & 0xff00) || (a[1] & 0xff) > XR_MSG_REGS))
-        return NULL; /* caps, or words in the IPC buffer */
     endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_WRITE, &badge);
     if (unlikely(!ep || ep->state != EP_RECEIVERS))
         return NULL;
@@ -79,7 +78,7 @@ static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
 {
     thread_t *cur = thread_current(), *caller = cur->reply_to;
     uint64_t badge;
-    if (unlikely((a[1] & 0xff00) || (a[1] & 0xff) > XR_MSG_REGS || !caller))
+    if (unlikely(!caller))
         return NULL;
     if (unlikely(caller->ipc_fault || caller->prio <= sched_best_prio() || caller->cpu != cur->cpu))
         return NULL; /* a same-priority thread queued first runs first, as on the slowpath */

@@ -5,6 +5,7 @@
 #define IPC_IPC_H
 
 #include "kernel/object.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "xr/ipc.h"
 
@@ -33,26 +34,25 @@ notification_t *notification_create(struct process *owner);
 void ipc_init(void);
 void endpoint_init(void);
 void notification_init(void);
-void memobj_init(void);
 
 /* The current thread sends on ep: its tag and words 0..3 are the arguments, the rest is
  * in its IPC buffer. call: then wait for the reply. block: wait for a receiver (else
- * XR_EAGAIN). Returns XR_OK or an error, or SYSCALL_RESULTS_SET when it blocked and the
+ * XR_EAGAIN). Returns XR_OK or an error, or SYSRET_REGS_SET when it blocked and the
  * result registers will have been set when it runs again. */
-uint64_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, const uint64_t w[4],
+sysret_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, const uint64_t w[4],
                   bool call, bool block);
 /* The current thread receives on ep (block: wait for a sender, else XR_EAGAIN).
  * Results go to its message registers; returns as ipc_send. */
-uint64_t ipc_recv(endpoint_t *ep, bool block);
+sysret_t ipc_recv(endpoint_t *ep, bool block);
 /* The current thread answers its caller. XR_ENOENT when there is none to answer (no
  * call received, already answered, or the caller was cancelled or died). */
-uint64_t ipc_reply(uint64_t tag, const uint64_t w[4]);
+sysret_t ipc_reply(uint64_t tag, const uint64_t w[4]);
 /* A fault of the current thread goes to its fault endpoint as a call; the handler's reply
  * resumes or kills. Returns false when the thread has no fault endpoint. */
 bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
 
-uint64_t notification_signal(notification_t *n, uint64_t bits);
-uint64_t notification_wait(notification_t *n, bool block);
+void notification_signal(notification_t *n, uint64_t bits);
+sysret_t notification_wait(notification_t *n, bool block);
 kerr_t notification_bind(notification_t *n, thread_t *t);
 
 /* Take t off whatever IPC object it waits on and break its reply links; its partner (if
@@ -83,8 +83,10 @@ static inline void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
 }
 /* Take a thread blocked in an endpoint receive off its queue (it stays blocked). */
 void ipc_cancel_recv(thread_t *t);
-/* The IPC buffer of t, if it has a valid one. */
+/* The IPC buffer of t, if it has a valid one: a writable page its process owns. */
 xr_ipc_buffer_t *ipc_buffer(thread_t *t);
+/* The page at va of p, if it would be a valid IPC buffer (NULL otherwise). */
+xr_ipc_buffer_t *ipc_buffer_at(struct process *p, uint64_t va);
 
 /* Message registers of a thread's saved state. */
 static inline uint64_t ipc_reg(thread_t *t, unsigned r)
@@ -96,25 +98,15 @@ static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v)
     arch_ipc_set_reg(&t->arch, r, v);
 }
 
-/* ---- memory objects (ipc/memobj.c) ---- */
-/* A memory object of pages (1..MEMOBJ_MAX_PAGES) zeroed, contiguous user-pool frames:
- * 2^ceil(log2(pages)) frames plus one for the object are charged to owner's quota. NULL
- * when out of quota or memory. The caller inserts a cap (refs start at 0). */
-memobj_t *memobj_create(struct process *owner, uint64_t pages);
-/* Map page offset / 4096 of m at va in p with PTF_* flags (rights already checked). A
- * dynamic object records the mapping and holds a reference on p; XR_ENOMEM when its
- * MEMOBJ_MAPS records are all in use; otherwise as mm_as_map. */
-kerr_t memobj_map(memobj_t *m, const void *via, struct process *p, uint64_t offset, uint64_t va,
-                  unsigned flags);
-/* The memory cap in slot s goes: remove every mapping made through it (revoke and delete
- * shoot mappings down), or (moved) follow it to its new slot. */
-void memobj_slot_gone(memobj_t *m, const void *s);
-void memobj_slot_moved(memobj_t *m, const void *from, const void *to);
-/* XR_SYS_UNMAP removed the page pa (not owned) at va from p: drop its record, if a
- * dynamic object holds pa. */
-void memobj_unmapped(struct process *p, uint64_t va, uint64_t pa);
-/* p is ending: drop the mapping records that name it (its address space goes next). */
-void memobj_forget_process(struct process *p);
+/* An IPC system call's error, written to the current thread's result register as its
+ * message results are (so the handler returns SYSRET_REGS_SET). */
+sysret_t ipc_result(kerr_t err);
+/* The result of an IPC operation: its error written as ipc_result does, or
+ * SYSRET_REGS_SET passed on when the operation wrote the registers itself. */
+static inline sysret_t ipc_result_of(sysret_t r)
+{
+    return r == SYSRET_REGS_SET ? r : ipc_result((kerr_t)r);
+}
 
 extern uint64_t ipc_fastpath_hits;
 

@@ -3,6 +3,7 @@
  * hear their devices). Lines are edge-triggered, so no acknowledgement is needed. */
 #include "ipc/ipc.h"
 #include "kernel/log.h"
+#include "kernel/syscall.h"
 
 irq_line_t irq_lines[ARCH_IRQ_LINES];
 
@@ -40,4 +41,16 @@ void kernel_irq(unsigned line)
     irq->count++;
     if (irq->ntfn)
         notification_signal(irq->ntfn, irq->badge);
+}
+
+SYSCALL(irq_bind)
+{
+    kerr_t err;
+    irq_line_t *irq = sys_object(a[0], XR_OBJ_IRQ, XR_RIGHT_WRITE, &err);
+    if (!irq)
+        return err;
+    cap_slot_t *s = NULL;
+    if (a[1] && !(s = sys_cap(process_current(), a[1], XR_OBJ_NOTIFICATION, XR_RIGHT_WRITE, &err)))
+        return err;
+    return irq_bind(irq, s ? s->object : NULL, s ? s->badge : 0);
 }

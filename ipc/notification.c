@@ -39,19 +39,18 @@ static bool wake_bound(notification_t *n)
     return true;
 }
 
-uint64_t notification_signal(notification_t *n, uint64_t bits)
+void notification_signal(notification_t *n, uint64_t bits)
 {
     if (!tq_empty(&n->q)) {
         wake_waiter(tq_pop(&n->q), n->bits | bits);
         n->bits = 0;
-        return XR_OK;
+        return;
     }
     n->bits |= bits;
     wake_bound(n);
-    return XR_OK;
 }
 
-uint64_t notification_wait(notification_t *n, bool block)
+sysret_t notification_wait(notification_t *n, bool block)
 {
     thread_t *cur = thread_current();
     if (n->bits || !block) {
@@ -59,12 +58,12 @@ uint64_t notification_wait(notification_t *n, bool block)
         n->bits = 0;
         ipc_set_reg(cur, ARCH_REG_RESULT, bits || block ? XR_OK : XR_EAGAIN);
         ipc_set_reg(cur, ARCH_REG_W0, bits);
-        return SYSCALL_RESULTS_SET;
+        return SYSRET_REGS_SET;
     }
     tq_push(&n->q, cur);
     cur->blocked_on = n;
     sched_block(WAIT_NOTIFY);
-    return SYSCALL_RESULTS_SET;
+    return SYSRET_REGS_SET;
 }
 
 kerr_t notification_bind(notification_t *n, thread_t *t)

@@ -183,14 +183,14 @@ kerr_t cap_lookup(cap_table_t *t, xr_cap_t slot, uint32_t type, uint32_t need_ri
 {
     cap_slot_t *s = slot_at(t, slot);
 
+    kerr_t err;
+
     if (!s)
         return XR_ERANGE;
-    if (cap_slot_empty(s) || (type != XR_OBJ_NONE && s->type != type))
-        return XR_EBADCAP;
-    if (need_rights & ~(uint32_t)s->rights)
-        return XR_EPERM;
-    *out = s;
-    return XR_OK;
+    err = cap_check(s, type, need_rights);
+    if (!err)
+        *out = s;
+    return err;
 }
 
 /* Checks a copy of s with this badge may be made; see cap_copy for the rules. */

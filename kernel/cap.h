@@ -6,7 +6,10 @@
  * Pure logic: no locks, no allocation (the caller supplies each table's slot array), no
  * printing. Derivation links cross tables, so delete, revoke and clear may write slots of
  * tables other than the one named. The caller therefore serialises every call of this file
- * under one lock covering all tables (the cap-space lock); none of these functions blocks.
+ * across all tables; none of these functions blocks. In the kernel that serialisation is
+ * the kernel's one rule today (one core, interrupts off: kassert_serialised in
+ * kernel/spinlock.h, asserted by the object callbacks); with SMP it becomes one cap-space
+ * lock (docs/locking.md). "Serialised" below means that.
  *
  * Derivation tree. Every non-empty slot is a node. cap_insert makes a root (an original
  * cap); cap_copy makes a child of its source. A node's children form a doubly linked sibling
@@ -57,7 +60,7 @@ typedef struct cap_table {
  * reference: insert and copy call ref once for the new slot (filled in, tree links not yet
  * set), delete/revoke/clear call unref once per removed slot with a copy of it as it was
  * (the real slot is already empty and the tree relinked; the copy's links are stale); move
- * calls neither. Both run under the caller's cap-space lock, must not block, and must not
+ * calls neither. Both run serialised, must not block, and must not
  * call back into this file: an object whose last reference goes is destroyed later, by the
  * caller, once the cap operation has returned (kernel/object.h, kobj_unref_deferred).
  */
@@ -89,16 +92,30 @@ void cap_table_init(cap_table_t *t, cap_slot_t *slots, uint32_t n);
  * Puts an original cap (a new derivation root, flag CAP_FLAG_ORIGINAL) into empty slot `slot`
  * of t and takes one reference on obj. Errors: XR_ERANGE slot out of range; XR_EINVAL type
  * not a real object type, rights outside XR_RIGHTS_ALL, obj NULL, or a nonzero badge on a
- * type other than endpoint or notification; XR_EBUSY slot full. Cap-space lock held.
+ * type other than endpoint or notification; XR_EBUSY slot full. Serialised.
  */
 kerr_t cap_insert(cap_table_t *t, xr_cap_t slot, uint32_t type, uint32_t rights, uint64_t badge,
                   void *obj);
 
 /*
+ * Checks that slot s holds a cap of type (XR_OBJ_NONE: any) with every right in need_rights:
+ * XR_OK, XR_EBADCAP (empty or another type) or XR_EPERM. Inline: the IPC fastpath uses it
+ * (through sys_cap, kernel/syscall.h), and so does cap_lookup.
+ */
+static inline kerr_t cap_check(const cap_slot_t *s, uint32_t type, uint32_t need_rights)
+{
+    if (cap_slot_empty(s) || (type != XR_OBJ_NONE && s->type != type))
+        return XR_EBADCAP;
+    if (need_rights & ~(uint32_t)s->rights)
+        return XR_EPERM;
+    return XR_OK;
+}
+
+/*
  * Finds the cap in `slot` of t; type XR_OBJ_NONE accepts any type. On success sets *out to
- * the slot (valid while the cap-space lock is held); on failure leaves *out alone. Errors:
+ * the slot (valid while serialised); on failure leaves *out alone. Errors:
  * XR_ERANGE bad index; XR_EBADCAP empty slot or other type; XR_EPERM some need_rights bit
- * missing. Cap-space lock held.
+ * missing. Serialised.
  */
 kerr_t cap_lookup(cap_table_t *t, xr_cap_t slot, uint32_t type, uint32_t need_rights,
                   cap_slot_t **out);
@@ -110,7 +127,7 @@ kerr_t cap_lookup(cap_table_t *t, xr_cap_t slot, uint32_t type, uint32_t need_ri
  * cap. Takes one reference on the object. No right is needed here: whether a transfer to
  * another table is allowed (XR_RIGHT_GRANT) is the caller's decision. Errors: XR_ERANGE either
  * index; XR_EBADCAP source empty; XR_EBUSY destination full; XR_EINVAL badge on another
- * type; XR_EPERM the source is already badged. Cap-space lock held.
+ * type; XR_EPERM the source is already badged. Serialised.
  */
 kerr_t cap_copy(cap_table_t *src_t, xr_cap_t src, cap_table_t *dst_t, xr_cap_t dst,
                 uint32_t rights_mask, uint64_t badge);
@@ -119,27 +136,27 @@ kerr_t cap_copy(cap_table_t *src_t, xr_cap_t src, cap_table_t *dst_t, xr_cap_t d
  * Moves the cap at src_t[src] into empty dst_t[dst], keeping its place in the derivation tree
  * (its parent, siblings and children now link to the new slot). No reference changes.
  * Errors: XR_ERANGE either index; XR_EBADCAP source empty; XR_EBUSY destination full (also
- * when it is the source itself). Cap-space lock held.
+ * when it is the source itself). Serialised.
  */
 kerr_t cap_move(cap_table_t *src_t, xr_cap_t src, cap_table_t *dst_t, xr_cap_t dst);
 
 /*
  * Empties `slot` of t and drops its reference. Its children move up to its parent (see the
  * derivation tree above), so copies stay valid. Errors: XR_ERANGE; XR_EBADCAP slot empty.
- * Cap-space lock held; touches the children's tables.
+ * Serialised; touches the children's tables.
  */
 kerr_t cap_delete(cap_table_t *t, xr_cap_t slot);
 
 /*
  * Deletes every cap derived from the cap in `slot` of t (all descendants, in any table),
- * keeping that cap. Errors: XR_ERANGE; XR_EBADCAP slot empty. Cap-space lock held; touches
+ * keeping that cap. Errors: XR_ERANGE; XR_EBADCAP slot empty. Serialised; touches
  * every table holding a descendant.
  */
 kerr_t cap_revoke(cap_table_t *t, xr_cap_t slot);
 
 /*
  * Deletes every cap of t, as cap_delete does one by one (copies in other tables survive),
- * for process teardown. Returns how many caps were deleted. Cap-space lock held.
+ * for process teardown. Returns how many caps were deleted. Serialised.
  */
 uint32_t cap_table_clear(cap_table_t *t);
 

@@ -2,11 +2,12 @@
  * ELF64), gives it its capabilities and a boot-information page, and starts it. Every
  * other process is made by init through system calls. */
 #include "ipc/ipc.h"
-#include "lib/elf.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
+#include "lib/elf.h"
+#include "mm/memobj.h"
 #include "sched/sched.h"
 
 #define INIT_PRIORITY 200

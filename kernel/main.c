@@ -162,6 +162,7 @@ void kmain(uint32_t mb_phys)
     arch_pcid_setup(kconfig.pcid);
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
+    mm_objects_init();
     process_init();
     ipc_init();
     syscall_table_check();

@@ -1,6 +1,6 @@
 /* Reference counting of kernel objects, the table of per-type operations, and the reap
- * list through which every object is destroyed. Locks: none yet; the kernel runs with
- * interrupts off on one core (the SMP work makes the reap list per core).
+ * list through which every object is destroyed. Locks: none of its own; it relies on the
+ * kernel's serialisation (kassert_serialised; the SMP work makes the reap list per core).
  *
  * Why a reap list: destroying one object drops references on others (a process its caps,
  * a memory object its owner, ...), and a user can chain such objects as deep as its quota
@@ -11,6 +11,7 @@
 #include "kernel/object.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
 
 static uint64_t alive[XR_OBJ_COUNT];
@@ -103,6 +104,7 @@ void kobj_defer(kobj_t *o, void (*work)(kobj_t *o))
 
 void kobj_reap(void)
 {
+    kassert_serialised();
     if (reaping)
         return; /* an outer kobj_reap is draining: it will reach what was just queued */
     reaping = true;

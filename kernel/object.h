@@ -57,27 +57,6 @@ void *kobj_alloc(struct kcache *cache, unsigned type, struct process *owner);
 /* Undo kobj_alloc: uncharge, drop the owner, free. */
 void kobj_free(struct kcache *cache, kobj_t *o);
 
-/* A memory object: physically contiguous frames that can be mapped into address spaces.
- * Boot modules are static (never freed, mappings not recorded); the others come from
- * XR_SYS_MEMORY_CREATE (ipc/memobj.c), which records every mapping so that the object's
- * destruction can remove them all. */
-#define MEMOBJ_MAPS      64   /* mappings recorded per object; one more is XR_ENOMEM */
-#define MEMOBJ_MAX_PAGES 1024 /* largest XR_SYS_MEMORY_CREATE */
-
-typedef struct memobj_map {
-    struct process *proc; /* holds a reference; NULL: a free record */
-    uint64_t va;
-    const void *via; /* the cap slot the mapping was made through */
-} memobj_map_t;
-
-typedef struct memobj {
-    kobj_t obj;
-    uint64_t phys, pages;
-    unsigned order;                 /* dynamic objects hold 2^order frames from the user pool */
-    struct memobj *next;            /* the list of dynamic objects (ipc/memobj.c) */
-    memobj_map_t maps[MEMOBJ_MAPS]; /* dynamic objects only */
-} memobj_t;
-
 /* A range of I/O ports. */
 typedef struct ioport {
     kobj_t obj;

@@ -5,6 +5,7 @@
 #include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
+#include "mm/memobj.h"
 #include "sched/sched.h"
 
 static kcache_t process_cache;
@@ -192,6 +193,7 @@ static process_t *slot_holder(const cap_slot_t *s)
 
 static void cap_obj_ref(const cap_slot_t *s)
 {
+    kassert_serialised();
     process_t *holder = slot_holder(s), *q = held_process(s, holder);
     if (q && holder->live_threads)
         holder_add(q);
@@ -204,6 +206,7 @@ static void cap_obj_ref(const cap_slot_t *s)
  * names any more can never be started, so it ends; a process nothing uses ends. */
 static void cap_obj_unref(const cap_slot_t *s)
 {
+    kassert_serialised();
     process_t *holder = slot_holder(s), *q = held_process(s, holder);
     if (q && holder->live_threads)
         holder_drop(q);
@@ -244,30 +247,4 @@ void process_init(void)
     kobj_type_register(XR_OBJ_PROCESS, &process_ops);
     thread_init();
     cap_set_object_ops(&cap_ops);
-}
-
-static const char *const fault_names[32] = {
-    [0] = "divide error",         [1] = "debug",
-    [3] = "breakpoint",           [4] = "overflow",
-    [5] = "bound range",          [6] = "invalid opcode",
-    [7] = "device not available", [12] = "stack fault",
-    [13] = "general protection",  [14] = "page fault",
-    [16] = "x87 error",           [17] = "alignment check",
-    [19] = "SIMD error",
-};
-
-/* A CPU exception in user mode with no handler: report it and end the process. The
- * faulting thread never runs again (the caller switches away). */
-void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
-{
-    process_t *p = process_current();
-    if (ipc_send_fault(vector, error, addr, rip))
-        return; /* the handler has replied "resume" by the time this returns */
-    const char *name = vector < 32 && fault_names[vector] ? fault_names[vector] : "exception";
-    log_warn("fault: process %s killed: %s (vector %u, error %lx) at rip %lx", p->name, name,
-             vector, error, rip);
-    if (vector == 14)
-        log_warn(", address %lx", addr);
-    log_warn("\n");
-    process_terminate(p, XR_PROC_KILLED, vector);
 }

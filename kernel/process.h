@@ -26,9 +26,9 @@ typedef struct process {
     thread_t *threads;
     uint32_t live_threads; /* threads not dead (stopped ones too: a cap holder may start them) */
     uint32_t holders;      /* caps naming it in the tables of other processes that have one */
-    uint32_t memobj_maps; /* memory-object mapping records naming it (ipc/memobj.c) */
-    unsigned status;      /* XR_PROC_* */
-    unsigned code;        /* exit code or fault vector */
+    uint32_t memobj_maps;  /* memory-object mapping records naming it (mm/memobj.c) */
+    unsigned status;       /* XR_PROC_* */
+    unsigned code;         /* exit code or fault vector */
     char name[16];
 } process_t;
 

@@ -1,9 +1,11 @@
 /* Spinlocks: test-and-test-and-set with pause in the spin (emulators need it to
- * let the other vCPUs run), and irqsave variants for locks also taken in traps. */
+ * let the other vCPUs run), and irqsave variants for locks also taken in traps; and the
+ * kernel's serialisation rule. docs/locking.md lists every lock and the order. */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
 #include "arch/arch.h"
+#include "kernel/log.h"
 #include "lib/types.h"
 
 typedef struct spinlock {
@@ -21,6 +23,20 @@ static inline void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
+
+/* Is l held? One core: held means held by the caller (SMP will record the owner). For
+ * assertions: kassert(spin_holding(&l)) where a function needs its caller to hold l. */
+static inline bool spin_holding(const spinlock_t *l)
+{
+    return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
+}
+
+/* The kernel's one serialisation of everything that has no lock of its own (kernel
+ * objects and the reap list, capability tables, run queues, IPC state): every system
+ * call, trap and interrupt handler runs on one core with interrupts off. Functions that
+ * rely on it assert it in debug builds; the SMP work replaces it with the locks
+ * docs/locking.md plans (the cap-space lock first). */
+#define kassert_serialised() kassert(!arch_irq_enabled())
 
 /* Disable interrupts, then lock; returns the old flags for spin_unlock_irqrestore. */
 static inline uint64_t spin_lock_irqsave(spinlock_t *l)

@@ -1,5 +1,7 @@
-/* System-call dispatch and the small calls: debug output, exit, yield, sleep, info,
- * capability operations and port I/O. The process and memory calls are in sys_process.c. */
+/* System-call dispatch and the small calls: debug output, exit, yield, sleep, info. The
+ * entry code (arch/x86_64/trap_entry.S) is the one dispatcher: it indexes syscall_table
+ * with the number (XR_SYS_COUNT for any number past the end) and calls the handler; the
+ * handlers of each kind of object are in their own files (kernel/syscall.h lists them). */
 #include "kernel/syscall.h"
 #include "drivers/console.h"
 #include "ipc/ipc.h"
@@ -8,36 +10,40 @@
 
 #define DEBUG_WRITE_MAX 1024
 
-void *sys_lookup(uint64_t slot, unsigned type, unsigned rights, kerr_t *err)
-{
-    cap_slot_t *s;
-    if (slot >= XR_SLOTS) {
-        *err = XR_ERANGE;
-        return NULL;
-    }
-    *err = cap_lookup(&process_current()->caps, (xr_cap_t)slot, type, rights, &s);
-    return *err ? NULL : s->object;
-}
-
 kerr_t sys_slot_free(uint64_t slot)
 {
-    cap_slot_t *s;
-    if (slot >= XR_SLOTS || slot == XR_SLOT_NULL)
+    kerr_t err;
+    if (slot == XR_SLOT_NULL)
         return XR_ERANGE;
-    kerr_t err = cap_lookup(&process_current()->caps, (xr_cap_t)slot, XR_OBJ_NONE, 0, &s);
-    return err == XR_EBADCAP ? XR_OK : XR_EBUSY;
+    sys_cap(process_current(), slot, XR_OBJ_NONE, 0, &err);
+    return err == XR_EBADCAP ? XR_OK : err == XR_ERANGE ? XR_ERANGE : XR_EBUSY;
 }
 
-static kerr_t sys_null(const uint64_t a[6], uint64_t *value)
+kerr_t sys_create(uint64_t slot, unsigned type, void *(*make)(process_t *owner))
 {
-    (void)a, (void)value;
+    kerr_t err = sys_slot_free(slot);
+    if (err)
+        return err;
+    process_t *p = process_current();
+    void *o = make(p);
+    if (!o)
+        return XR_ENOMEM;
+    return cap_insert(&p->caps, (xr_cap_t)slot, type, XR_RIGHTS_ALL, 0, o); /* cannot fail */
+}
+
+SYSCALL(null)
+{
     return XR_OK;
 }
 
-static kerr_t sys_debug_write(const uint64_t a[6], uint64_t *value)
+SYSCALL(nosys)
+{
+    return XR_ENOSYS;
+}
+
+SYSCALL(debug_write)
 {
     char buf[DEBUG_WRITE_MAX];
-    (void)value;
     if (a[1] > DEBUG_WRITE_MAX)
         return XR_ERANGE;
     kerr_t err = arch_copy_from_user(buf, a[0], a[1]);
@@ -46,35 +52,20 @@ static kerr_t sys_debug_write(const uint64_t a[6], uint64_t *value)
     return err;
 }
 
-static kerr_t sys_exit(const uint64_t a[6], uint64_t *value)
+SYSCALL(exit)
 {
-    (void)value;
     process_terminate(process_current(), XR_PROC_EXITED, (unsigned)(a[0] & 0xffffff));
     return XR_OK; /* never seen: the thread is dead and is switched away from */
 }
 
-static kerr_t sys_thread_exit(const uint64_t a[6], uint64_t *value)
+SYSCALL(yield)
 {
-    (void)a, (void)value;
-    process_t *p = process_current();
-    thread_kill(thread_current());
-    for (thread_t *t = p->threads; t; t = t->p_next)
-        if (t->state == TS_RUNNABLE || t->state == TS_BLOCKED)
-            return XR_OK; /* a stopped thread does not keep the process going */
-    process_terminate(p, XR_PROC_EXITED, 0);
-    return XR_OK;
-}
-
-static kerr_t sys_yield(const uint64_t a[6], uint64_t *value)
-{
-    (void)a, (void)value;
     sched_yield();
     return XR_OK;
 }
 
-static kerr_t sys_sleep(const uint64_t a[6], uint64_t *value)
+SYSCALL(sleep)
 {
-    (void)value;
     uint64_t tick_us = 1000000 / SCHED_HZ;
     if (a[0] > 3600ul * 1000000) /* an hour at most */
         return XR_ERANGE;
@@ -89,7 +80,7 @@ _Static_assert(XR_INFO_QUOTA_KERNEL_USED + MM_POOL_PT == XR_INFO_QUOTA_PT_USED &
                    MM_POOL_KERNEL == 0,
                "XR_INFO_QUOTA_* follow the pools' order");
 
-static kerr_t sys_info(const uint64_t a[6], uint64_t *value)
+SYSCALL(info)
 {
     process_t *p = process_current();
     switch (a[0]) {
@@ -147,91 +138,9 @@ static kerr_t sys_info(const uint64_t a[6], uint64_t *value)
     return XR_OK;
 }
 
-static cap_table_t *own_caps(void)
-{
-    return &process_current()->caps;
-}
-
-static kerr_t sys_cap_copy(const uint64_t a[6], uint64_t *value)
-{
-    (void)value;
-    if (a[0] >= XR_SLOTS || a[1] >= XR_SLOTS || a[1] == XR_SLOT_NULL || a[2] > XR_RIGHTS_ALL)
-        return a[2] > XR_RIGHTS_ALL ? XR_EINVAL : XR_ERANGE;
-    return cap_copy(own_caps(), (xr_cap_t)a[0], own_caps(), (xr_cap_t)a[1], (uint32_t)a[2], a[3]);
-}
-
-static kerr_t sys_cap_move(const uint64_t a[6], uint64_t *value)
-{
-    (void)value;
-    if (a[0] >= XR_SLOTS || a[1] >= XR_SLOTS || a[1] == XR_SLOT_NULL)
-        return XR_ERANGE;
-    return cap_move(own_caps(), (xr_cap_t)a[0], own_caps(), (xr_cap_t)a[1]);
-}
-
-/* Delete and revoke: the cap layer only queues what the removed caps released; the
- * objects go (kobj_reap) once it has returned. */
-static kerr_t sys_cap_delete(const uint64_t a[6], uint64_t *value)
-{
-    (void)value;
-    kerr_t err = a[0] >= XR_SLOTS ? XR_ERANGE : cap_delete(own_caps(), (xr_cap_t)a[0]);
-    kobj_reap();
-    return err;
-}
-
-static kerr_t sys_cap_revoke(const uint64_t a[6], uint64_t *value)
-{
-    (void)value;
-    kerr_t err = a[0] >= XR_SLOTS ? XR_ERANGE : cap_revoke(own_caps(), (xr_cap_t)a[0]);
-    kobj_reap();
-    return err;
-}
-
-static kerr_t sys_cap_identify(const uint64_t a[6], uint64_t *value)
-{
-    cap_slot_t *s;
-    if (a[0] >= XR_SLOTS)
-        return XR_ERANGE;
-    kerr_t err = cap_lookup(own_caps(), (xr_cap_t)a[0], XR_OBJ_NONE, 0, &s);
-    if (!err)
-        *value = s->type | (uint64_t)s->rights << 8;
-    return err;
-}
-
-static kerr_t ioport_check(const uint64_t a[6], ioport_t **io, unsigned rights)
-{
-    kerr_t err;
-    *io = sys_lookup(a[0], XR_OBJ_IOPORT, rights, &err);
-    if (err)
-        return err;
-    if (a[2] != 1 && a[2] != 2 && a[2] != 4)
-        return XR_EINVAL;
-    if (a[1] < (*io)->first || a[1] + a[2] - 1 > (*io)->last)
-        return XR_EPERM;
-    return XR_OK;
-}
-
-static kerr_t sys_ioport_in(const uint64_t a[6], uint64_t *value)
-{
-    ioport_t *io;
-    kerr_t err = ioport_check(a, &io, XR_RIGHT_READ);
-    if (!err)
-        *value = arch_io_in((uint16_t)a[1], (unsigned)a[2]);
-    return err;
-}
-
-static kerr_t sys_ioport_out(const uint64_t a[6], uint64_t *value)
-{
-    ioport_t *io;
-    (void)value;
-    kerr_t err = ioport_check(a, &io, XR_RIGHT_WRITE);
-    if (!err)
-        arch_io_out((uint16_t)a[1], (unsigned)a[2], (uint32_t)a[3]);
-    return err;
-}
-
 /* Indexed by system-call number; the entry code calls it directly (every entry is set:
  * syscall_table_check). */
-const sys_handler_t syscall_table[XR_SYS_COUNT] = {
+const sys_handler_t syscall_table[XR_SYS_COUNT + 1] = {
     [XR_SYS_NULL] = sys_null,
     [XR_SYS_DEBUG_WRITE] = sys_debug_write,
     [XR_SYS_EXIT] = sys_exit,
@@ -278,6 +187,7 @@ const sys_handler_t syscall_table[XR_SYS_COUNT] = {
     [XR_SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
     [XR_SYS_MEMORY_CREATE] = sys_memory_create,
     [XR_SYS_IRQ_BIND] = sys_irq_bind,
+    [XR_SYS_COUNT] = sys_nosys, /* every number past the end */
 };
 
 void syscall_refused(uint64_t nr, uint64_t err)
@@ -285,19 +195,9 @@ void syscall_refused(uint64_t nr, uint64_t err)
     log_debug("syscall %lu from %s: error %lu\n", nr, process_current()->name, err);
 }
 
-uint64_t syscall_handler(uint64_t nr, const uint64_t args[6], uint64_t *value)
-{
-    if (unlikely(nr >= XR_SYS_COUNT))
-        return XR_ENOSYS;
-    uint64_t err = (uint64_t)(int64_t)syscall_table[nr](args, value); /* -1: SYSCALL_RESULTS_SET */
-    if (unlikely(err && err != SYSCALL_RESULTS_SET))
-        syscall_refused(nr, err);
-    return err;
-}
-
 void syscall_table_check(void)
 {
-    for (unsigned i = 0; i < XR_SYS_COUNT; i++)
+    for (unsigned i = 0; i <= XR_SYS_COUNT; i++)
         if (!syscall_table[i])
             panic("syscall: no handler for number %u", i);
 }

@@ -6,6 +6,7 @@
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
+#include "mm/memobj.h"
 #include "mm/mm.h"
 
 #define PCID_COUNT    2048 /* PCIDs 1..2047; the user view of pcid p runs as p | 2048 */
@@ -110,15 +111,15 @@ static pt_ops_t as_ops(mm_as_t *as)
     return (pt_ops_t){as_table_alloc, as_table_free, as};
 }
 
-static void as_init_once(void)
+void mm_objects_init(void)
 {
-    if (!as_cache.slab.name && mm_cache_create(&as_cache, "mm.as", sizeof(mm_as_t)))
+    if (mm_cache_create(&as_cache, "mm.as", sizeof(mm_as_t)))
         panic("mm: cannot create the address-space cache");
+    memobj_init();
 }
 
 mm_as_t *mm_as_create(mm_quota_t *quota)
 {
-    as_init_once();
     mm_as_t *as = mm_cache_alloc(&as_cache);
     if (!as)
         return NULL;

@@ -1,7 +1,7 @@
 /* Kernel stacks: KSTACK_PAGES mapped pages above one unmapped guard page, in their own
  * area of the kernel half, so an overflow faults (and the double-fault handler, on its
- * IST stack, reports it) instead of corrupting a neighbour. Lock: kstack_lock. */
-#include "arch/x86_64/asm.h"
+ * IST stack, reports it) instead of corrupting a neighbour. Lock: kstack_lock, around the
+ * slot bitmap only (the frames and tables are allocated after it is dropped). */
 #include "kernel/log.h"
 #include "kernel/spinlock.h"
 #include "mm/mm.h"
@@ -23,6 +23,7 @@ unsigned mm_kstack_slots(void)
 
 static int slot_take(void)
 {
+    kassert(spin_holding(&kstack_lock));
     for (unsigned w = first_free_word; w < KSTACK_SLOTS / 64; w++) {
         if (used[w] != ~0ul) {
             int bit = __builtin_ctzl(~used[w]);
@@ -36,6 +37,7 @@ static int slot_take(void)
 
 static void slot_release(uint64_t slot)
 {
+    kassert(spin_holding(&kstack_lock));
     used[slot / 64] &= ~(1ul << (slot % 64));
     if (slot / 64 < first_free_word)
         first_free_word = (unsigned)(slot / 64);

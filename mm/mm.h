@@ -54,6 +54,9 @@ mm_pool_t mm_pool_of(uint64_t phys);
  * boot information, modules, the allocator's own records). */
 bool mm_frame_reserved(uint64_t phys);
 extern bool mm_bad_free_tolerate;
+/* Set up the address-space cache and the memory-object type; once, after mm_init and
+ * before any address space or process is made. */
+void mm_objects_init(void);
 /* Page-table frames for the kernel's own tables (from the page-table pool, uncharged). */
 extern const pt_ops_t mm_kernel_pt_ops;
 

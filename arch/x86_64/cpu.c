@@ -109,6 +109,13 @@ void arch_cpu_relax(void)
     __asm__ volatile("pause" ::: "memory");
 }
 
+bool arch_irq_enabled(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
+    return flags & 0x200; /* IF */
+}
+
 uint64_t arch_irq_save(void)
 {
     uint64_t flags;

@@ -12,8 +12,12 @@
 _Static_assert(ASM_SYS_CALL == XR_SYS_CALL && ASM_SYS_REPLY_RECV == XR_SYS_REPLY_RECV &&
                    ASM_SYS_COUNT == XR_SYS_COUNT,
                "asm.h's copies of the system-call numbers");
-
-struct trap_frame *syscall_dispatch(struct trap_frame *f);
+_Static_assert(XR_TAG_CAPS(ASM_TAG_CAPS_MASK) == 0xff && XR_TAG_CAPS(~ASM_TAG_CAPS_MASK) == 0 &&
+                   XR_TAG_LEN(0xff) == 0xff && XR_TAG_LEN(0x100) == 0 &&
+                   ASM_MSG_REGS == XR_MSG_REGS,
+               "asm.h's copies of the tag layout: the entry code tests the fastpath's tags");
+_Static_assert(__builtin_offsetof(arch_thread_t, kstack_top) == ARCH_THREAD_KSTACK_TOP,
+               "trap_entry.S finds a thread's frame through it");
 
 bool smap_enabled;
 
@@ -116,23 +120,4 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n)
     if (!user_range_ok(udst, n))
         return XR_EFAULT;
     return arch_copy_user((void *)udst, src, n);
-}
-
-/* Called by syscall_entry with the frame of the calling thread; returns the frame to
- * return to user through (another thread's, when the IPC fastpath switched). */
-_Static_assert(__builtin_offsetof(arch_thread_t, kstack_top) == ARCH_THREAD_KSTACK_TOP,
-               "trap_entry.S finds a thread's frame through it");
-
-/* Called by syscall_entry for what it does not decode itself: unknown numbers, and call
- * and reply_recv that the fastpath (tried in syscall_entry) did not take. */
-struct trap_frame *syscall_dispatch(struct trap_frame *f)
-{
-    const uint64_t *args = f->args; /* rdi, rsi, rdx, r10, r8, r9: see struct trap_frame */
-    uint64_t value = 0, err = syscall_handler(f->rax, args, &value);
-    if (err != SYSCALL_RESULTS_SET) {
-        f->rax = err;
-        f->rdx = value;
-    }
-    kernel_before_user_return();
-    return f;
 }

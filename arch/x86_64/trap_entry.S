@@ -185,46 +185,47 @@ syscall_entry:
     pushq $VECTOR_SYSCALL
     push_regs
     cld
-    /* Decode here: a known number goes straight to its handler in syscall_table; call and
-     * reply_recv (the fastpath's) and unknown numbers go through syscall_dispatch. */
-    cmp $ASM_SYS_COUNT, %rax
-    jae 1f
-    cmp $ASM_SYS_CALL, %eax
+    /* The one dispatcher: call and reply_recv try the fastpath first; every number goes
+     * to its handler in syscall_table, a number past the end to the last entry (ENOSYS). */
+    cmp $ASM_SYS_CALL, %rax
     je 3f
-    cmp $ASM_SYS_REPLY_RECV, %eax
+    cmp $ASM_SYS_REPLY_RECV, %rax
     je 3f
-    lea F_ARGS(%rsp), %rdi
+1:  cmp $ASM_SYS_COUNT, %rax
+    jb 7f
+    mov $ASM_SYS_COUNT, %eax
+7:  lea F_ARGS(%rsp), %rdi
     lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
     movq $0, (%rsi)
     call *syscall_table(, %rax, 8)
-    cmp $-1, %eax               /* SYSCALL_RESULTS_SET: the handler set the registers */
+    cmp $-1, %rax               /* SYSRET_REGS_SET: the handler set the registers */
     je 2f
-    test %eax, %eax
+    test %rax, %rax
     jnz 5f                      /* refused: logged (log=debug) on the way out */
-6:  movslq %eax, %rax
-    mov %rax, F_RAX(%rsp)
+6:  mov %rax, F_RAX(%rsp)
     mov F_ERROR(%rsp), %rax
     mov %rax, F_RDX(%rsp)
 2:  cmpb $0, sched_hot0 + SCHED_HOT_NEED_SWITCH(%rip)
     je syscall_return
     call kernel_before_user_return
     jmp syscall_return
-5:  mov %eax, %ebx              /* rbx is free: the user's value is in the frame */
+5:  mov %rax, %rbx              /* rbx is free: the user's value is in the frame */
     mov F_RAX(%rsp), %rdi       /* the number */
-    movslq %eax, %rsi           /* the error */
+    mov %rax, %rsi              /* the error */
     call syscall_refused
-    mov %ebx, %eax
+    mov %rbx, %rax
     jmp 6b
 
     /* call and reply_recv: try the IPC fastpath (ipc/fastpath.c) when it is on and the
-     * tag in RSI is register-sized (length <= 4, no caps); it returns the thread to
-     * return to user as (its frame sits at the top of its kernel stack), or NULL */
+     * tag in RSI is register-sized (no caps, length <= ASM_MSG_REGS: the one test of the
+     * fastpath's tag; the C side relies on it); it returns the thread to return to user
+     * as (its frame sits at the top of its kernel stack), or NULL for the slowpath */
 3:  cmpb $0, ipc_fastpath_enabled(%rip)
-    je 1f
-    test $0xff00, %esi
-    jnz 1f
-    cmp $4, %sil
-    ja 1f
+    je 1b
+    test $ASM_TAG_CAPS_MASK, %esi
+    jnz 1b
+    cmp $ASM_MSG_REGS, %sil
+    ja 1b
     mov %rax, %rdi
     lea F_ARGS(%rsp), %rsi
     call ipc_fastpath
@@ -233,11 +234,8 @@ syscall_entry:
     mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
     sub $TRAP_FRAME_SIZE, %rsp
     jmp syscall_return
-4:
-1:  mov %rsp, %rdi
-    call syscall_dispatch
-    mov %rax, %rsp
-    /* fall through */
+4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
+    jmp 7b
 
 /* Return from a syscall frame with sysret, unless the return address is not canonical
  * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that.

@@ -10,10 +10,9 @@
  * removes the mappings made through it (and through the caps derived from it, which revoke
  * deletes), in every address space; when the last cap goes, memobj_destroy removes whatever is
  * left, so no address space can reach a freed frame. */
-#include "ipc/ipc.h"
+#include "mm/memobj.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
-#include "kernel/syscall.h"
 
 static kcache_t memobj_cache;
 static memobj_t *dynamic_objs; /* every live memobj_create object, for memobj_unmapped */
@@ -181,26 +180,4 @@ void memobj_init(void)
     if (mm_cache_create(&memobj_cache, "ipc.memobj", sizeof(memobj_t)))
         panic("memobj: cannot create the object cache");
     kobj_type_register(XR_OBJ_MEMORY, &memobj_ops);
-}
-
-/* (pages, dst): decode (slot, size), then create and insert; nothing changes on failure. */
-kerr_t sys_memory_create(const uint64_t a[6], uint64_t *value)
-{
-    (void)value;
-    kerr_t err = sys_slot_free(a[1]);
-    if (err)
-        return err;
-    if (a[0] == 0 || a[0] > MEMOBJ_MAX_PAGES)
-        return a[0] ? XR_ERANGE : XR_EINVAL;
-    process_t *self = process_current();
-    memobj_t *m = memobj_create(self, a[0]);
-    if (!m)
-        return XR_ENOMEM;
-    err = cap_insert(&self->caps, (xr_cap_t)a[1], XR_OBJ_MEMORY,
-                     XR_RIGHT_READ | XR_RIGHT_WRITE | XR_RIGHT_GRANT, 0, m);
-    if (err) {
-        kobj_ref(&m->obj); /* no cap took it: free it through the usual path */
-        kobj_unref(&m->obj);
-    }
-    return err;
 }
