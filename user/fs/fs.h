@@ -15,13 +15,7 @@
 #include "user/fs/fs_proto.h"
 #include "xr.h"
 
-/* Slots init fills in (docs/fs.md §2). */
-#define FS_SLOT_SELF       1
-#define FS_SLOT_EP         5             /* the endpoint clients call (R); given last */
-#define FS_SLOT_DEV_EP(i)  (6 + 2 * (i)) /* volume i's driver endpoint (W) */
-#define FS_SLOT_DEV_BUF(i) (7 + 2 * (i)) /* volume i's transfer buffer (R|W) */
-#define FS_SLOT_BUF(b)     (32 + (b))    /* client b's shared buffer (R|W) */
-#define FS_VOLS            2             /* 0: the root (ramdisk), 1: /disk (ata) */
+#define FS_VOLS 2 /* 0: the root (ramdisk), 1: /disk (ata) */
 
 /* A block device as fs sees it: the driver's endpoint and the transfer buffer shared with it. */
 typedef struct fs_blkdev {

@@ -105,6 +105,13 @@ typedef enum fs_err {
     FS_ENOTCONN = 107, /* no HELLO yet */
 } fs_err_t;
 
+/* The slots fs finds its caps in (whoever starts fs, init, puts them there; docs/fs.md §1). */
+#define FS_SLOT_SELF       1             /* fs's own process (W): to map buffers */
+#define FS_SLOT_EP         5             /* the endpoint clients call (R); given last */
+#define FS_SLOT_DEV_EP(i)  (6 + 2 * (i)) /* volume i's driver endpoint (W); 0 "/", 1 "/disk" */
+#define FS_SLOT_DEV_BUF(i) (7 + 2 * (i)) /* volume i's transfer buffer (R|W) */
+#define FS_SLOT_BUF(b)     (32 + (b))    /* client b's shared buffer (R|W) */
+
 /* FS_OP_OPEN flags */
 #define FS_O_READ      0x01u
 #define FS_O_WRITE     0x02u

@@ -17,8 +17,11 @@
 /* Attachment i (0..3), attached by main before the tests run. */
 extern xr_fs_t ft_fs[4];
 
+/* Records a failure of the running test (the first reason is kept). */
 void ft_fail(const char *file, int line, const char *what, long a, long b);
+/* Runs one test and prints its "ok fs/NAME" or "not ok fs/NAME reason" line. */
 void ft_run(const char *name, void (*fn)(void));
+/* Prints "N passed, N failed"; returns the number failed. */
 int ft_summary(void);
 
 #define FT_ASSERT(c)                                                                               \
@@ -53,6 +56,7 @@ static inline uint8_t ft_pattern(uint64_t seed, uint64_t i)
     return (uint8_t)(x >> 29 ^ x >> 7);
 }
 
+/* The groups of tests, and the benchmark (returns the exit code). */
 void tests_basic(void);
 void tests_dirs(void);
 void tests_stress(void);

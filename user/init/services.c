@@ -19,12 +19,6 @@
 #define S_TMP        43
 #define S_TMP2       44
 
-/* fs's slots: see user/fs/fs.h (FS_SLOT_*). */
-#define FS_EP_SLOT       5
-#define FS_DEV_EP(i)     (6 + 2 * (i))
-#define FS_DEV_BUF(i)    (7 + 2 * (i))
-#define FS_CLIENT_BUF(b) (32 + (b))
-
 static unsigned next_badge = 1;
 
 static long module_cap(const char *name, xr_cap_t *cap, uint64_t *size)
@@ -107,18 +101,18 @@ long svc_start_fs(void)
         printf("init: no ata driver (%s)\n", xr_strerror(err));
     err = spawn("fs", 1024, 0, 160, S_FS_PROC, S_FS_THREAD);
     err = err ? err : xr_endpoint_create(S_FS_EP);
-    err = err ? err : xr_process_give_cap(S_FS_PROC, S_FS_PROC, 1, XR_RIGHT_WRITE);
-    err = err ? err : xr_process_give_cap(S_FS_PROC, S_RD_EP, FS_DEV_EP(0), XR_RIGHT_WRITE);
+    err = err ? err : xr_process_give_cap(S_FS_PROC, S_FS_PROC, FS_SLOT_SELF, XR_RIGHT_WRITE);
+    err = err ? err : xr_process_give_cap(S_FS_PROC, S_RD_EP, FS_SLOT_DEV_EP(0), XR_RIGHT_WRITE);
     err = err ? err
-              : xr_process_give_cap(S_FS_PROC, S_RD_BUF, FS_DEV_BUF(0),
+              : xr_process_give_cap(S_FS_PROC, S_RD_BUF, FS_SLOT_DEV_BUF(0),
                                     XR_RIGHT_READ | XR_RIGHT_WRITE);
     if (!err && drive >= 0 && xr_cap_identify(S_ATA_EP, NULL, NULL) == XR_OK) {
-        err = xr_process_give_cap(S_FS_PROC, S_ATA_EP, FS_DEV_EP(1), XR_RIGHT_WRITE);
+        err = xr_process_give_cap(S_FS_PROC, S_ATA_EP, FS_SLOT_DEV_EP(1), XR_RIGHT_WRITE);
         err = err ? err
-                  : xr_process_give_cap(S_FS_PROC, S_ATA_BUF, FS_DEV_BUF(1),
+                  : xr_process_give_cap(S_FS_PROC, S_ATA_BUF, FS_SLOT_DEV_BUF(1),
                                         XR_RIGHT_READ | XR_RIGHT_WRITE);
     }
-    return err ? err : xr_process_give_cap(S_FS_PROC, S_FS_EP, FS_EP_SLOT, XR_RIGHT_READ);
+    return err ? err : xr_process_give_cap(S_FS_PROC, S_FS_EP, FS_SLOT_EP, XR_RIGHT_READ);
 }
 
 long svc_give_fs(xr_cap_t proc, xr_cap_t ep_slot, xr_cap_t buf_slot)
@@ -129,7 +123,7 @@ long svc_give_fs(xr_cap_t proc, xr_cap_t ep_slot, xr_cap_t buf_slot)
     long err = xr_cap_copy(S_FS_EP, S_TMP, XR_RIGHT_WRITE, b);
     err = err ? err : xr_memory_create(FS_BUF_PAGES, S_TMP2);
     err = err ? err
-              : xr_process_give_cap(S_FS_PROC, S_TMP2, FS_CLIENT_BUF(b),
+              : xr_process_give_cap(S_FS_PROC, S_TMP2, FS_SLOT_BUF(b),
                                     XR_RIGHT_READ | XR_RIGHT_WRITE);
     err = err ? err : xr_process_give_cap(proc, S_TMP2, buf_slot, XR_RIGHT_READ | XR_RIGHT_WRITE);
     err = err ? err : xr_process_give_cap(proc, S_TMP, ep_slot, XR_RIGHT_WRITE);
