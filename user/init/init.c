@@ -1,6 +1,7 @@
 /* init: the first user process. It reads the boot information, maps the boot modules it
- * needs, and either runs the user tests (test=user) or starts the system's programs
- * (for now the "hello" module) and then waits. */
+ * needs, and either runs the user tests (test=user), the file-system tests (test=fs), or
+ * starts the system's programs (the pager, "hello", the block drivers and fs) and waits. */
+#include "services.h"
 #include "utest.h"
 
 #define MODULE_MAP_BASE 0x0000000100000000ul /* modules are mapped here, 1 GiB apart */
@@ -129,7 +130,8 @@ static void run_paged(const char *name, unsigned n)
     xr_cap_delete(UT_SLOT_PROC);
 }
 
-/* The normal boot: start the pager, run "hello" under it, then stay alive. */
+/* The normal boot: start the pager, run "hello" under it, start the block drivers and fs
+ * (docs/fs.md), then stay alive. */
 static _Noreturn void run_system(void)
 {
     long err = start_pager();
@@ -137,6 +139,8 @@ static _Noreturn void run_system(void)
         printf("init: no pager (%s)\n", xr_strerror(err));
     else
         run_paged("hello", 1);
+    if ((err = svc_start_fs()))
+        printf("init: no fs (%s)\n", xr_strerror(err));
     printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
     for (;;)
         xr_sleep_us(1000000000);
@@ -212,5 +216,7 @@ int main(uint64_t arg)
         return run_libc_test();
     if (has_word(ut_bootinfo->cmdline, "test=fuzz"))
         return run_fuzz(); /* fuzz_start.c */
+    if (has_word(ut_bootinfo->cmdline, "test=fs"))
+        return svc_run_fstest();
     run_system();
 }
