@@ -22,6 +22,8 @@ const arch_cpu_info_t *arch_cpu_info(void);
 
 /* Physical <-> kernel virtual through the direct map. */
 void *arch_phys_to_virt(uint64_t phys);
+/* Does the direct map cover [phys, phys + len)? (After arch_paging_init.) */
+bool arch_direct_mapped(uint64_t phys, uint64_t len);
 uint64_t arch_virt_to_phys(const void *virt);
 
 /* Interrupts and halting. */
@@ -221,5 +223,46 @@ void arch_io_out(uint16_t port, unsigned width, uint32_t value);
 
 /* Time stamp counter. */
 uint64_t arch_timestamp(void);
+
+/* ---- cores ---- */
+#define ARCH_MAX_CPUS 8
+
+/* This CPU's number (0: the boot CPU), and the generic kernel's per-CPU hot data, from
+ * the per-CPU block (x86_64: GS). Inline: every kernel exit and the fastpath read them. */
+static inline unsigned arch_cpu_id(void)
+{
+    unsigned id;
+    __asm__ volatile("movl %%gs:64, %0" : "=r"(id)); /* CPU_ID, arch/x86_64/asm.h */
+    return id;
+}
+static inline void *arch_cpu_hot(void)
+{
+    void *hot;
+    __asm__ volatile("movq %%gs:72, %0" : "=r"(hot)); /* CPU_HOT */
+    return hot;
+}
+/* Set CPU cpu's hot-data pointer (before it runs any thread). */
+void arch_cpu_set_hot(unsigned cpu, void *hot);
+
+/* Start application processors from the local APIC ids apic_ids[0..count-1] (the boot
+ * CPU's own id is skipped) until n CPUs are online, at most ARCH_MAX_CPUS in all; each runs
+ * kernel_ap_main(cpu) with interrupts off once its own GDT, TSS, IDT, per-CPU block, FPU and local
+ * APIC timer are set up. Returns how many CPUs are online (the boot CPU included). Boot CPU, after
+ * arch_timer_init; ops gives the frames of the start-up page tables. */
+unsigned arch_smp_start(const uint32_t *apic_ids, unsigned count, unsigned n, const pt_ops_t *ops);
+/* Called on each application processor, never returns (kernel/main.c). */
+_Noreturn void kernel_ap_main(unsigned cpu);
+/* CPUs online. */
+unsigned arch_cpus_online(void);
+
+/* Inter-processor interrupts: ARCH_IPI_RESCHED makes cpu run kernel_ipi_resched() (with
+ * the kernel lock, as an interrupt), ARCH_IPI_TLB makes it run kernel_ipi_tlb() at once,
+ * without the kernel lock (also from user mode or from the halt in idle). */
+enum arch_ipi { ARCH_IPI_RESCHED, ARCH_IPI_TLB };
+void arch_ipi_send(unsigned cpu, enum arch_ipi ipi);
+void kernel_ipi_resched(void);
+bool kernel_ipi_tlb(void); /* true: the interrupted thread's address space was dropped */
+/* Drop every non-global TLB entry of this CPU (reload CR3). */
+void arch_tlb_flush_all(void);
 
 #endif

@@ -13,5 +13,8 @@ extern mb2_info_t kboot;
 /* The C entry point, from the 64-bit boot code (arch/x86_64/boot.S), with the physical
  * address of the multiboot2 information. */
 void kmain(uint32_t mb_phys);
+/* kernel/smp.c: how many cores to use (the MADT, smp=), then start them. */
+unsigned smp_plan(void);
+void smp_start(unsigned n);
 
 #endif

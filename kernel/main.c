@@ -151,6 +151,7 @@ void kmain(uint32_t mb_phys)
 {
     console_init();
     arch_init();
+    sched_bind_cpu(0);
     boot_parse_info(mb_phys);
     config_defaults(&kconfig);
     cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
@@ -159,7 +160,10 @@ void kmain(uint32_t mb_phys)
         console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
     banner();
     mm_init(boot_memory(mb_phys), kconfig.kpti);
-    arch_pcid_setup(kconfig.pcid);
+    unsigned cpus = smp_plan();
+    if (cpus > 1 && kconfig.pcid)
+        kprintf("smp: PCIDs off with several cores (no per-core PCID bookkeeping yet)\n");
+    arch_pcid_setup(kconfig.pcid && cpus == 1);
     arch_fpu_init();
     arch_cpu_local_init(kconfig.kpti);
     mm_objects_init();
@@ -169,6 +173,7 @@ void kmain(uint32_t mb_phys)
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
+    smp_start(cpus);
 
     if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();

@@ -5,6 +5,7 @@
 #define KERNEL_SPINLOCK_H
 
 #include "arch/arch.h"
+#include "kernel/klock.h"
 #include "kernel/log.h"
 #include "lib/types.h"
 
@@ -33,10 +34,9 @@ static inline bool spin_holding(const spinlock_t *l)
 
 /* The kernel's one serialisation of everything that has no lock of its own (kernel
  * objects and the reap list, capability tables, run queues, IPC state): every system
- * call, trap and interrupt handler runs on one core with interrupts off. Functions that
- * rely on it assert it in debug builds; the SMP work replaces it with the locks
- * docs/locking.md plans (the cap-space lock first). */
-#define kassert_serialised() kassert(!arch_irq_enabled())
+ * call, trap and interrupt handler runs with interrupts off and, with several CPUs, under
+ * the kernel lock (kernel/klock.h). Functions that rely on it assert it in debug builds. */
+#define kassert_serialised() kassert(!arch_irq_enabled() && kernel_lock_held())
 
 /* Disable interrupts, then lock; returns the old flags for spin_unlock_irqrestore. */
 static inline uint64_t spin_lock_irqsave(spinlock_t *l)

@@ -58,10 +58,14 @@ void thread_kill(thread_t *t)
     process_t *p = t->proc;
     sched_dequeue(t);
     ipc_cancel(t);
-    bool running = t == thread_current();
+    int cpu = sched_cpu_running(t); /* its stack is in use there: reaped after the switch */
+    bool running = cpu >= 0;
     t->state = TS_DEAD;
-    if (running)
-        sched_hot0.need_switch = true; /* the exit path must not return to it */
+    if (running) {
+        sched_hot[cpu].need_switch = true; /* the exit path must not return to it */
+        if ((unsigned)cpu != arch_cpu_id())
+            arch_ipi_send((unsigned)cpu, ARCH_IPI_RESCHED);
+    }
     if (p)
         process_thread_gone(p); /* before the reap: it may drop the last reference on p */
     if (!running)

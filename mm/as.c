@@ -15,7 +15,7 @@
 static kcache_t as_cache;
 static uint64_t pcid_used[PCID_COUNT / 64];
 static uint64_t as_alive;
-mm_as_t *mm_current_as;
+mm_as_t *mm_loaded[ARCH_MAX_CPUS];
 
 static bool pool_limited(mm_pool_t pool)
 {
@@ -215,9 +215,10 @@ kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
 /* After a change to a mapping of as: drop the old translation. */
 static void as_flush(mm_as_t *as, uint64_t va)
 {
-    if (as == mm_current_as)
+    if (as == mm_as_current())
         arch_tlb_flush_page(va);
     as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */
+    mm_tlb_shootdown(as, false); /* and other CPUs that have it loaded, before we return */
 }
 
 static void as_release_frame(mm_as_t *as, uint64_t pa, unsigned flags)
@@ -271,7 +272,8 @@ static void release_visit(void *ctx, uint64_t phys, int level, unsigned flags)
 
 void mm_as_destroy(mm_as_t *as)
 {
-    if (as == mm_current_as)
+    mm_tlb_shootdown(as, true); /* no other CPU keeps its tables loaded */
+    if (as == mm_as_current())
         mm_as_switch(NULL);
     arch_pt_walk(as->root, 0, PT_USER_SLOTS - 1, release_visit, as);
     pt_ops_t ops = as_ops(as);
@@ -285,9 +287,9 @@ void mm_as_destroy(mm_as_t *as)
 
 void mm_as_switch(mm_as_t *as)
 {
-    if (as && as == mm_current_as && !as->tlb_stale)
+    if (as && as == mm_as_current() && !as->tlb_stale)
         return; /* already loaded, nothing to flush: threads of one process */
-    mm_current_as = as;
+    mm_loaded[arch_cpu_id()] = as;
     if (!as) {
         arch_switch_root(arch_kernel_root(), 0, false);
         return;

@@ -2,6 +2,7 @@
  * area of the kernel half, so an overflow faults (and the double-fault handler, on its
  * IST stack, reports it) instead of corrupting a neighbour. Lock: kstack_lock, around the
  * slot bitmap only (the frames and tables are allocated after it is dropped). */
+#include "kernel/klock.h"
 #include "kernel/log.h"
 #include "kernel/spinlock.h"
 #include "mm/mm.h"
@@ -64,8 +65,9 @@ uint64_t mm_kstack_alloc(void)
     uint64_t base = KSTACK_AREA + (uint64_t)slot * KSTACK_SLOT; /* the guard page */
     for (unsigned p = 0; p < KSTACK_PAGES; p++) {
         uint64_t pa = mm_frame_alloc(MM_POOL_KERNEL, 0);
-        if (!pa || arch_pt_map(arch_kernel_root(), base + (p + 1) * PAGE_SIZE, pa,
-                               PTF_WRITE | PTF_GLOBAL, &mm_kernel_pt_ops) != XR_OK) {
+        if (!pa ||
+            arch_pt_map(arch_kernel_root(), base + (p + 1) * PAGE_SIZE, pa,
+                        PTF_WRITE | (smp_active ? 0 : PTF_GLOBAL), &mm_kernel_pt_ops) != XR_OK) {
             if (pa)
                 mm_frame_free(MM_POOL_KERNEL, pa, 0);
             unmap_stack(base, p);
@@ -86,6 +88,7 @@ void mm_kstack_free(uint64_t top)
     uint64_t slot = (base - KSTACK_AREA) / KSTACK_SLOT;
     kassert(slot < KSTACK_SLOTS && base == KSTACK_AREA + slot * KSTACK_SLOT);
     unmap_stack(base, KSTACK_PAGES);
+    mm_tlb_shootdown(NULL, false); /* not global with several CPUs: a CR3 reload drops it */
     uint64_t flags = spin_lock_irqsave(&kstack_lock);
     slot_release(slot);
     spin_unlock_irqrestore(&kstack_lock, flags);

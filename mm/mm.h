@@ -141,7 +141,21 @@ kerr_t mm_as_query(mm_as_t *as, uint64_t va, uint64_t *pa, unsigned *flags);
 /* Run on as (the kernel's own tables when as is NULL). */
 void mm_as_switch(mm_as_t *as);
 /* The address space whose tables are loaded. */
-extern mm_as_t *mm_current_as;
+extern mm_as_t *mm_loaded[ARCH_MAX_CPUS];
+static inline mm_as_t *mm_as_current(void)
+{
+    return mm_loaded[arch_cpu_id()];
+}
+
+/* ---- TLB shootdown (mm/tlb.c) ---- */
+/* With several CPUs: make every other CPU that has as loaded (as NULL: every other CPU)
+ * drop its stale translations before this returns: a flush, or (drop) leaving as for the
+ * kernel's own tables, as its page tables are about to be freed. Kernel lock held. */
+void mm_tlb_shootdown(mm_as_t *as, bool drop);
+/* Carry out this CPU's pending shootdown request, if any; returns true when it dropped an
+ * address space the interrupted code ran on. Lock-free: from the TLB interrupt and from
+ * the kernel lock's spin. */
+bool mm_tlb_poll(void);
 /* Address spaces alive, for leak checks. */
 uint64_t mm_as_count(void);
 

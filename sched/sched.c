@@ -1,6 +1,9 @@
-/* Per-CPU run queues with a priority bitmap, a sleep list ordered by wake-up tick, the
- * idle thread, and the switch between threads. Runs with interrupts off. */
+/* Per-CPU run queues with a priority bitmap, one sleep list ordered by wake-up tick (the
+ * boot CPU's tick wakes sleepers), an idle thread per CPU, the switch between threads,
+ * and moving threads between CPUs. Locks: the kernel lock (kernel/klock.h) covers every
+ * queue; a thread queued on another CPU makes that CPU reschedule through an IPI. */
 #include "sched/sched.h"
+#include "kernel/klock.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
 #include "mm/mm.h"
@@ -8,28 +11,30 @@
 struct runqueue {
     uint64_t bitmap[SCHED_PRIORITIES / 64]; /* bit p set: queue p is not empty */
     thread_queue_t queue[SCHED_PRIORITIES];
-    thread_t *sleepers; /* sorted by wake_tick */
-    thread_t *dead;     /* to reap once no longer running */
+    thread_t *dead; /* to reap once no longer running */
     thread_t *idle;
-    thread_t boot; /* stands for the boot context until sched_start */
+    thread_t boot; /* stands for the boot context until the CPU's first switch */
     thread_t idle_thread;
     unsigned nrunnable;
 };
 
-sched_hot_t sched_hot0;
+sched_hot_t sched_hot[ARCH_MAX_CPUS];
 
-static struct runqueue rq0;
+static struct runqueue rqs[ARCH_MAX_CPUS];
+static thread_t *sleepers; /* every CPU's, sorted by wake_tick */
 static uint64_t ticks;
+static unsigned next_cpu; /* placement of threads started anywhere: round robin */
 
 static struct runqueue *rq(void)
 {
-    return &rq0;
+    return &rqs[arch_cpu_id()];
 }
 
 uint64_t sched_ticks(void)
 {
     return ticks;
 }
+
 unsigned sched_runnable(void)
 {
     return rq()->nrunnable;
@@ -37,39 +42,51 @@ unsigned sched_runnable(void)
 
 static bool on_queue(const thread_t *t)
 {
-    return t->q_prev || rq()->queue[t->prio].head == t;
+    return t->q_prev || rqs[t->cpu].queue[t->prio].head == t;
+}
+
+/* The highest non-empty priority, or -1. */
+static int highest(const struct runqueue *q)
+{
+    for (int w = SCHED_PRIORITIES / 64 - 1; w >= 0; w--)
+        if (q->bitmap[w])
+            return w * 64 + 63 - __builtin_clzl(q->bitmap[w]);
+    return -1;
 }
 
 void sched_enqueue(thread_t *t)
 {
-    struct runqueue *q = rq();
+    unsigned cpu = t->cpu;
+    struct runqueue *q = &rqs[cpu];
+    sched_hot_t *h = &sched_hot[cpu];
     kassert(t != q->idle && !on_queue(t));
     tq_push(&q->queue[t->prio], t);
     q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
     q->nrunnable++;
-    if (t->prio > sched_hot0.best)
-        sched_hot0.best = t->prio;
-    if (sched_hot0.current && t->prio > sched_hot0.current->prio)
-        sched_hot0.need_switch = true;
+    if (t->prio > h->best)
+        h->best = t->prio;
+    if (h->current && (t->prio > h->current->prio || h->current == q->idle)) {
+        h->need_switch = true;
+        if (cpu != arch_cpu_id())
+            arch_ipi_send(cpu, ARCH_IPI_RESCHED);
+    }
 }
-
-static int highest(const struct runqueue *q);
 
 static void runq_remove(thread_t *t)
 {
-    struct runqueue *q = rq();
+    struct runqueue *q = &rqs[t->cpu];
     tq_remove(&q->queue[t->prio], t);
     if (tq_empty(&q->queue[t->prio])) {
         q->bitmap[t->prio / 64] &= ~(1ul << (t->prio % 64));
-        if (t->prio == sched_hot0.best)
-            sched_hot0.best = highest(q);
+        if (t->prio == sched_hot[t->cpu].best)
+            sched_hot[t->cpu].best = highest(q);
     }
     q->nrunnable--;
 }
 
 static void sleep_remove(thread_t *t)
 {
-    thread_t **pp = &rq()->sleepers;
+    thread_t **pp = &sleepers;
     while (*pp && *pp != t)
         pp = &(*pp)->q_next;
     if (*pp)
@@ -87,7 +104,7 @@ void sched_dequeue(thread_t *t)
 
 void sched_block(unsigned wait)
 {
-    thread_t *t = sched_hot0.current;
+    thread_t *t = thread_current();
     t->state = TS_BLOCKED;
     t->wait = (uint8_t)wait;
     sched_schedule();
@@ -101,21 +118,12 @@ void sched_wake(thread_t *t)
     sched_enqueue(t);
 }
 
-/* The highest non-empty priority, or -1. */
-static int highest(const struct runqueue *q)
-{
-    for (int w = SCHED_PRIORITIES / 64 - 1; w >= 0; w--)
-        if (q->bitmap[w])
-            return w * 64 + 63 - __builtin_clzl(q->bitmap[w]);
-    return -1;
-}
-
 static void reap_dead(struct runqueue *q)
 {
     thread_t **pp = &q->dead;
     while (*pp) {
         thread_t *t = *pp;
-        if (t == sched_hot0.current) {
+        if (t == sched_here()->current) {
             pp = &t->q_next;
             continue;
         }
@@ -125,12 +133,21 @@ static void reap_dead(struct runqueue *q)
     }
 }
 
+int sched_cpu_running(const thread_t *t)
+{
+    for (unsigned c = 0; c < arch_cpus_online(); c++)
+        if (sched_hot[c].current == t)
+            return (int)c;
+    return -1;
+}
+
 void sched_schedule(void)
 {
     struct runqueue *q = rq();
-    thread_t *prev = sched_hot0.current;
+    sched_hot_t *h = sched_here();
+    thread_t *prev = h->current;
     if (prev != q->idle && prev->state == TS_RUNNABLE && prev != &q->boot)
-        sched_enqueue(prev); /* round robin: to the tail of its queue */
+        sched_enqueue(prev); /* round robin: to the tail of its queue (its CPU's, if moved) */
     int p = highest(q);
     thread_t *next = q->idle;
     if (p >= 0) {
@@ -141,15 +158,15 @@ void sched_schedule(void)
         prev->q_next = q->dead;
         q->dead = prev;
     }
-    sched_hot0.need_switch = false;
+    h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
     if (next != prev) {
-        sched_hot0.current = next;
+        h->current = next;
         if (next->proc)
             mm_as_switch(next->proc->as);
         arch_switch(&prev->arch, &next->arch);
     }
-    reap_dead(q);
+    reap_dead(rq()); /* this CPU's: the thread may have come back on another */
 }
 
 void sched_yield(void)
@@ -159,14 +176,13 @@ void sched_yield(void)
 
 void sched_sleep_until(uint64_t tick)
 {
-    struct runqueue *q = rq();
-    thread_t *t = sched_hot0.current;
+    thread_t *t = thread_current();
     if (tick <= ticks)
         return;
     t->state = TS_BLOCKED;
     t->wait = WAIT_SLEEP;
     t->wake_tick = tick;
-    thread_t **pp = &q->sleepers;
+    thread_t **pp = &sleepers;
     while (*pp && (*pp)->wake_tick <= tick)
         pp = &(*pp)->q_next;
     t->q_next = *pp;
@@ -177,47 +193,110 @@ void sched_sleep_until(uint64_t tick)
 void sched_tick(void)
 {
     struct runqueue *q = rq();
-    ticks++;
-    while (q->sleepers && q->sleepers->wake_tick <= ticks) {
-        thread_t *t = q->sleepers;
-        q->sleepers = t->q_next;
-        t->q_next = NULL;
-        sched_wake(t);
+    sched_hot_t *h = sched_here();
+    if (arch_cpu_id() == 0) { /* time and sleepers are the boot CPU's job */
+        ticks++;
+        while (sleepers && sleepers->wake_tick <= ticks) {
+            thread_t *t = sleepers;
+            sleepers = t->q_next;
+            t->q_next = NULL;
+            sched_wake(t);
+        }
     }
-    thread_t *cur = sched_hot0.current;
+    thread_t *cur = h->current;
     if (cur == q->idle) {
-        sched_hot0.need_switch = q->nrunnable > 0;
+        h->need_switch = q->nrunnable > 0;
     } else if (cur->slice && --cur->slice == 0) {
         int p = highest(q);
-        sched_hot0.need_switch = p >= cur->prio; /* another thread of the same or higher priority */
+        h->need_switch = p >= cur->prio; /* another thread of the same or higher priority */
         cur->slice = SCHED_SLICE_TICKS;
     }
 }
 
+void kernel_ipi_resched(void)
+{
+    struct runqueue *q = rq();
+    sched_hot_t *h = sched_here();
+    if (h->best > (h->current == q->idle ? -1 : (int)h->current->prio) ||
+        h->current->cpu != arch_cpu_id() || h->current->state != TS_RUNNABLE)
+        h->need_switch = true;
+}
+
+unsigned sched_place(void)
+{
+    unsigned n = arch_cpus_online();
+    unsigned best = next_cpu % n;
+    for (unsigned i = 0; i < n; i++) { /* the least loaded, from the round-robin start */
+        unsigned c = (next_cpu + i) % n;
+        if (rqs[c].nrunnable < rqs[best].nrunnable)
+            best = c;
+    }
+    next_cpu = best + 1;
+    return best;
+}
+
+kerr_t sched_set_cpu(thread_t *t, unsigned cpu)
+{
+    if (cpu >= arch_cpus_online())
+        return XR_EINVAL;
+    bool queued = t->state == TS_RUNNABLE && on_queue(t);
+    if (queued)
+        runq_remove(t);
+    t->cpu = cpu;
+    if (queued) {
+        sched_enqueue(t);
+        return XR_OK;
+    }
+    int running = sched_cpu_running(t);
+    if (running >= 0 && (unsigned)running != cpu) { /* it moves at its next switch */
+        sched_hot[running].need_switch = true;
+        if ((unsigned)running != arch_cpu_id())
+            arch_ipi_send((unsigned)running, ARCH_IPI_RESCHED);
+    }
+    return XR_OK;
+}
+
+/* The idle loop: run what is queued, else give up the kernel lock and halt until an
+ * interrupt (every spin and idle halts: emulators run the CPUs in turn). */
 static void idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
-        if (rq()->nrunnable)
+        if (rq()->nrunnable) {
             sched_schedule();
-        else
+        } else {
+            kernel_unlock();
             arch_wait_for_interrupt();
+            kernel_lock();
+        }
     }
+}
+
+void sched_bind_cpu(unsigned cpu)
+{
+    sched_hot[cpu].best = -1;
+    arch_cpu_set_hot(cpu, &sched_hot[cpu]);
+}
+
+void sched_init_cpu(unsigned cpu)
+{
+    struct runqueue *q = &rqs[cpu];
+    uint64_t stack = mm_kstack_alloc();
+    if (!stack)
+        panic("sched: no stack for the idle thread of CPU %u", cpu);
+    q->idle = &q->idle_thread;
+    q->idle->state = TS_RUNNABLE;
+    q->idle->cpu = cpu;
+    arch_thread_init_kernel(&q->idle->arch, stack, idle_loop, NULL);
+    q->boot.state = TS_DEAD;
+    q->boot.reaped = true;
+    q->boot.cpu = cpu;
+    sched_hot[cpu].current = &q->boot;
 }
 
 void sched_init(void)
 {
-    struct runqueue *q = rq();
-    uint64_t stack = mm_kstack_alloc();
-    if (!stack)
-        panic("sched: no stack for the idle thread");
-    q->idle = &q->idle_thread;
-    q->idle->state = TS_RUNNABLE;
-    arch_thread_init_kernel(&q->idle->arch, stack, idle_loop, NULL);
-    sched_hot0.best = -1;
-    q->boot.state = TS_DEAD;
-    q->boot.reaped = true;
-    sched_hot0.current = &q->boot;
+    sched_init_cpu(0);
 }
 
 void sched_start(void)

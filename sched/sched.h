@@ -1,7 +1,8 @@
 /* The scheduler: per-CPU run queues of 256 priorities with a bitmap for O(1) choice,
- * round-robin time slices inside a priority, timed sleep, and an idle thread per CPU
- * that halts. Locks: none yet; the kernel runs with interrupts off on one core, so every
- * call below happens with interrupts disabled. */
+ * round-robin time slices inside a priority, timed sleep, an idle thread per CPU that
+ * halts, and threads' CPUs (placement, affinity, moves). Locks: every call below runs
+ * with interrupts off and, with more than one CPU online, under the kernel lock
+ * (kernel/klock.h). */
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
 
@@ -9,28 +10,46 @@
 #include "kernel/thread.h"
 
 /* The per-CPU scheduler state every kernel exit reads, kept apart from the run queues
- * (sched/sched.c owns it) so the checks are a few instructions. One core: sched_hot0. */
+ * (sched/sched.c owns it) so the checks are a few instructions; each CPU reaches its own
+ * through arch_cpu_hot() (x86_64: a pointer in the GS block). */
 typedef struct sched_hot {
     thread_t *current; /* the thread running on this CPU */
     bool need_switch;  /* a better thread is runnable, or a time slice ended */
     int best;          /* the highest priority with a queued runnable thread, or -1 */
 } sched_hot_t;
-extern sched_hot_t sched_hot0;
+extern sched_hot_t sched_hot[ARCH_MAX_CPUS];
 _Static_assert(__builtin_offsetof(sched_hot_t, need_switch) == 8,
                "arch/x86_64/asm.h SCHED_HOT_NEED_SWITCH: the syscall exit reads it");
+
+/* This CPU's scheduler state. */
+static inline sched_hot_t *sched_here(void)
+{
+    return arch_cpu_hot();
+}
 
 /* The thread running on this CPU. */
 static inline thread_t *thread_current(void)
 {
-    return sched_hot0.current;
+    return sched_here()->current;
 }
 
 #define SCHED_PRIORITIES  256
 #define SCHED_SLICE_TICKS 5   /* time slice, in timer ticks */
 #define SCHED_HZ          100 /* timer ticks per second */
 
-/* Set up this CPU's run queue and idle thread. */
+/* Make CPU cpu's scheduler state reachable from it (before anything asks for the current
+ * thread there; the boot CPU right after arch_init). */
+void sched_bind_cpu(unsigned cpu);
+/* Set up CPU cpu's run queue and idle thread (sched_init: the boot CPU's). */
+void sched_init_cpu(unsigned cpu);
 void sched_init(void);
+/* A CPU for a thread started anywhere (XR_CPU_ANY): the least loaded, round robin. */
+unsigned sched_place(void);
+/* Move t to CPU cpu: a queued thread moves now, a running one at its next switch, a
+ * blocked or stopped one when it next runs. XR_EINVAL for a CPU that is not online. */
+kerr_t sched_set_cpu(thread_t *t, unsigned cpu);
+/* The CPU t is running on right now, or -1. */
+int sched_cpu_running(const thread_t *t);
 /* Put a runnable thread at the tail of its priority's queue. */
 void sched_enqueue(thread_t *t);
 /* Take a thread off whatever queue (run queue or sleep list) it is on. */
@@ -46,19 +65,20 @@ void sched_wake(thread_t *t);
 /* The highest priority with a runnable thread queued, or -1. */
 static inline int sched_best_prio(void)
 {
-    return sched_hot0.best;
+    return sched_here()->best;
 }
 /* The IPC fastpath's switch: next becomes current (address space, FPU, entry stack)
  * without a stack switch; the caller returns to user through next's frame. Inline: it
  * is on the fastpath. */
 static inline void sched_switch_fast(thread_t *next)
 {
-    thread_t *prev = sched_hot0.current;
-    sched_hot0.current = next;
-    sched_hot0.need_switch = false;
+    sched_hot_t *h = sched_here();
+    thread_t *prev = h->current;
+    h->current = next;
+    h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
     mm_as_t *as = next->proc->as;
-    if (as != mm_current_as || as->tlb_stale)
+    if (as != mm_as_current() || as->tlb_stale)
         mm_as_switch(as);
     arch_switch_fast(&prev->arch, &next->arch);
 }
@@ -71,9 +91,10 @@ void sched_tick(void);
 /* True when the running thread should give way before returning to user mode. */
 static inline bool sched_should_switch(void)
 {
-    return sched_hot0.need_switch || sched_hot0.current->state != TS_RUNNABLE;
+    sched_hot_t *h = sched_here();
+    return h->need_switch || h->current->state != TS_RUNNABLE;
 }
-/* Switch from the boot context to the first thread; never returns. */
+/* Switch from the boot context to the first thread (on each CPU); never returns. */
 _Noreturn void sched_start(void);
 uint64_t sched_ticks(void);
 /* Threads on this CPU's run queues, the idle thread excluded (for the tests). */

@@ -17,12 +17,19 @@
 #define LAPIC_EOI        0x0b0
 #define LAPIC_SVR        0x0f0
 #define LAPIC_ESR        0x280
+#define LAPIC_ICR_LO     0x300
+#define LAPIC_ICR_HI     0x310
 #define LAPIC_LVT_TIMER  0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR  0x390
 #define LAPIC_TIMER_DIV  0x3e0
 
 #define SVR_ENABLE   (1u << 8)
+#define ICR_INIT     0x00004500u /* INIT, level assert */
+#define ICR_STARTUP  0x00004600u /* start-up IPI; the low byte is the vector (page number) */
+#define ICR_FIXED    0x00004000u /* fixed delivery, level assert; the low byte is the vector */
+#define ICR_PENDING  (1u << 12)
+#define ICR_SPIN_MAX (1u << 20)
 #define LVT_MASKED   (1u << 16)
 #define LVT_PERIODIC (1u << 17)
 #define TIMER_DIV_16 0x3u
@@ -148,6 +155,45 @@ void apic_init(const pt_ops_t *ops)
     lapic_write(LAPIC_ESR, 0); /* two writes: the first latches, the second clears */
     lapic_write(LAPIC_ESR, 0);
     log_info("apic: local APIC id %u at %lx enabled, 8259 PICs masked\n", apic_id(), base);
+}
+
+void apic_init_ap(void)
+{
+    lapic_enable_xapic();
+    lapic_write(LAPIC_TPR, 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+    lapic_write(LAPIC_ESR, 0);
+    lapic_write(LAPIC_ESR, 0);
+}
+
+/* Send icr to the local APIC with id dest and wait (bounded) until it is delivered. */
+static bool icr_send(uint32_t dest, uint32_t icr)
+{
+    lapic_write(LAPIC_ICR_HI, dest << 24);
+    lapic_write(LAPIC_ICR_LO, icr);
+    for (uint32_t i = 0; i < ICR_SPIN_MAX; i++) {
+        if (!(lapic_read(LAPIC_ICR_LO) & ICR_PENDING))
+            return true;
+        arch_cpu_relax();
+    }
+    return false;
+}
+
+void apic_send_init(uint32_t dest)
+{
+    icr_send(dest, ICR_INIT);
+}
+
+void apic_send_startup(uint32_t dest, unsigned page)
+{
+    icr_send(dest, ICR_STARTUP | (page & 0xff));
+}
+
+void apic_send_ipi(uint32_t dest, unsigned vector)
+{
+    icr_send(dest, ICR_FIXED | (vector & 0xff));
 }
 
 /* Wait (bounded) for PIT channel 2's output to rise at the end of its count. */

@@ -7,6 +7,8 @@
 
 #define APIC_TIMER_VECTOR    32
 #define APIC_SPURIOUS_VECTOR 0xff
+#define IPI_RESCHED_VECTOR   0xf0 /* another core queued a thread here: reschedule */
+#define IPI_TLB_VECTOR       0xf1 /* another core changed a mapping: flush, then acknowledge */
 
 /* Map the local APIC's MMIO page (uncached, at its direct-map address, tables from ops)
  * and enable it in xAPIC mode with spurious vector 0xff, task priority 0 and its timer
@@ -46,6 +48,19 @@ uint32_t apic_id(void);
 
 /* TSC ticks per second from the last apic_timer_calibrate(); 0 before the first. */
 uint64_t apic_tsc_hz(void);
+
+/* Enable this (application) CPU's local APIC as apic_init did the boot CPU's; the MMIO
+ * page is the same address on every CPU. */
+void apic_init_ap(void);
+/* Inter-processor interrupts to the local APIC with id dest: INIT, a start-up IPI whose
+ * code starts at physical page `page` (below 1 MiB), a fixed interrupt on vector. Each
+ * waits (bounded) until the APIC has sent it. */
+void apic_send_init(uint32_t dest);
+void apic_send_startup(uint32_t dest, unsigned page);
+void apic_send_ipi(uint32_t dest, unsigned vector);
+
+/* The tick rate the application processors start their timers at (smp.c). */
+void arch_smp_timer_hz(unsigned hz);
 
 /* Route and mask every I/O APIC input (called by arch_timer_init). */
 void ioapic_init(const pt_ops_t *ops);

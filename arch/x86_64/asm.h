@@ -30,6 +30,11 @@
 #define CPU_CR3_NOFLUSH   40 /* bit 63 when PCIDs are on, else 0 */
 #define CPU_USER_CR3_BITS 48 /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
 #define CPU_ENTRY_IRET    56 /* where the return path builds the final iret frame */
+#define CPU_ID            64 /* this CPU's number, 0 = the boot CPU */
+#define CPU_HOT           72 /* the generic kernel's per-CPU hot data (sched_hot_t) */
+
+/* The page an application processor starts at (a start-up IPI's vector: 0x8000). */
+#define AP_BOOT_PAGE 8
 
 /* System-call numbers the entry code decodes (checked against include/xr/syscall.h by
  * _Static_assert in thread.c). */

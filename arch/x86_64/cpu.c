@@ -1,6 +1,7 @@
 /* Boot-CPU set-up: descriptor tables, CPU feature discovery, protection bits in
  * CR0/CR4, and the small arch_* services (halt, emulator exit, time stamp). */
 #include "arch/arch.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
@@ -54,8 +55,9 @@ static void cpu_read_brand(void)
         __builtin_memmove(cpu_info.model, m, sizeof(cpu_info.model) - (size_t)(m - cpu_info.model));
 }
 
-/* Switch on every protection the CPU offers: WP, NX, SMEP, SMAP, UMIP, global pages. */
-static void cpu_enable_protections(void)
+/* Switch on every protection the CPU offers: WP, NX, SMEP, SMAP, UMIP, global pages (on
+ * each CPU as it starts). */
+void cpu_enable_protections(void)
 {
     write_cr0(read_cr0() | CR0_WP);
     if (cpu_info.nx)
@@ -74,8 +76,9 @@ static void cpu_enable_protections(void)
 
 void arch_init(void)
 {
-    gdt_init();
+    gdt_init(0);
     idt_init();
+    percpu_init(0); /* arch_cpu_id() works from here on */
     cpu_read_brand();
     cpu_enable_protections();
 }

@@ -40,6 +40,16 @@ void arch_fpu_init(void)
              xcr0);
 }
 
+void fpu_init_ap(void)
+{
+    write_cr0((read_cr0() & ~(1ul << 2)) | (1ul << 1) | (1ul << 5));
+    if (use_xsave) {
+        write_cr4(read_cr4() | CR4_OSXSAVE);
+        xsetbv(0, xcr0);
+    }
+    __asm__ volatile("fninit");
+}
+
 void arch_fpu_area_init(void *area)
 {
     memset(area, 0, PAGE_SIZE);

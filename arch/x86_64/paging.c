@@ -12,6 +12,7 @@ extern const char _data_start[], _data_end[], _ksyms_start[], _kernel_end[];
 extern const char _entry_text_start[], _entry_text_end[], _entry_data_start[], _entry_data_end[];
 
 static uint64_t kernel_root;
+static uint64_t direct_end;       /* the direct map covers [0, direct_end) */
 static uint64_t kpti_shadow_pdpt; /* slot 511 of every user-view root: entry pages only */
 static bool nx_on, pcid_on;
 static bool global_on = true; /* PTF_GLOBAL honoured; off with page-table isolation */
@@ -332,7 +333,8 @@ void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops, bool isolate)
             panic("paging: no frame for kernel PDPT %u", i);
         pml4[i] = t | PTE_P | PTE_W;
     }
-    map_direct(root, ALIGN_UP(phys_end, LARGE_PAGE_SIZE), ops);
+    direct_end = ALIGN_UP(phys_end, LARGE_PAGE_SIZE);
+    map_direct(root, direct_end, ops);
     map_image(root, ops);
     build_kpti_shadow(ops);
     kernel_root = root;
@@ -380,4 +382,9 @@ void arch_switch_root(uint64_t root, unsigned pcid, bool flush)
 void arch_tlb_flush_page(uint64_t va)
 {
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+bool arch_direct_mapped(uint64_t phys, uint64_t len)
+{
+    return phys < direct_end && len <= direct_end - phys;
 }

@@ -18,8 +18,8 @@ struct cpu_local {
     uint64_t cr3_noflush;
     uint64_t user_cr3_bits;
     uint64_t entry_iret;
-    unsigned id;
-    void *generic; /* the generic kernel's per-CPU data (sched) */
+    uint64_t id;
+    void *hot; /* the generic kernel's per-CPU hot data (sched_hot_t), arch_cpu_hot() */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu_local, kstack) == CPU_KSTACK, "asm.h");
@@ -29,6 +29,8 @@ _Static_assert(__builtin_offsetof(struct cpu_local, kpti) == CPU_KPTI, "asm.h");
 _Static_assert(__builtin_offsetof(struct cpu_local, cr3_noflush) == CPU_CR3_NOFLUSH, "asm.h");
 _Static_assert(__builtin_offsetof(struct cpu_local, user_cr3_bits) == CPU_USER_CR3_BITS, "asm.h");
 _Static_assert(__builtin_offsetof(struct cpu_local, entry_iret) == CPU_ENTRY_IRET, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, id) == CPU_ID, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, hot) == CPU_HOT, "asm.h");
 
 /* This CPU's block (valid in kernel mode, after percpu_init). */
 static inline struct cpu_local *this_cpu(void)
@@ -38,6 +40,9 @@ static inline struct cpu_local *this_cpu(void)
     return c;
 }
 
-void percpu_init(void);
+/* Set up CPU id's block and make it this CPU's (GS base, syscall MSRs). */
+void percpu_init(unsigned id);
+/* CPU id's block (any CPU's). */
+struct cpu_local *percpu_of(unsigned id);
 
 #endif

@@ -93,13 +93,20 @@ void arch_switch(arch_thread_t *from, arch_thread_t *to)
     arch_context_switch(&from->ksp, to->ksp);
 }
 
-void arch_cpu_local_init(bool kpti)
+static bool kpti_on;
+
+void cpu_local_setup(unsigned cpu)
 {
-    percpu_init();
-    struct cpu_local *c = this_cpu();
-    c->kpti = kpti;
+    struct cpu_local *c = percpu_of(cpu);
+    c->kpti = kpti_on;
     c->cr3_noflush = arch_pcid_enabled() ? 1ul << 63 : 0;
     c->user_cr3_bits = 0x1000 | (arch_pcid_enabled() ? 0x800 : 0);
+}
+
+void arch_cpu_local_init(bool kpti)
+{
+    kpti_on = kpti;
+    cpu_local_setup(0);
     smap_enabled = arch_cpu_info()->smap;
 }
 

@@ -36,6 +36,6 @@ void trap_report(const struct trap_frame *f, const char *why);
 
 /* Install the IDT on this CPU. */
 void idt_init(void);
-void gdt_init(void);
+void gdt_init(unsigned id);
 
 #endif

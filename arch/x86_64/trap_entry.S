@@ -146,6 +146,10 @@ trap_common:
 trap_return:
     testb $3, F_CS(%rsp)
     jz 3f
+    cmpb $0, smp_active(%rip)
+    je 9f
+    call kernel_exit_unlock
+9:
     /* to user mode: copy rip, cs, rflags, rsp, ss to the entry stack (mapped in the user
      * view), restore the registers, move there, switch CR3 and GS, and iret */
     mov %gs:CPU_ENTRY_IRET, %rax
@@ -185,6 +189,14 @@ syscall_entry:
     pushq $VECTOR_SYSCALL
     push_regs
     cld
+    /* With several CPUs, the kernel lock first (kernel/klock.h); it clobbers the caller-
+     * saved registers: the number and the tag come back from the frame. */
+    cmpb $0, smp_active(%rip)
+    je 8f
+    call kernel_entry_lock
+    mov F_RAX(%rsp), %rax
+    mov F_ARGS + 8(%rsp), %rsi
+8:
     /* The one dispatcher: call and reply_recv try the fastpath first; every number goes
      * to its handler in syscall_table, a number past the end to the last entry (ENOSYS). */
     cmp $ASM_SYS_CALL, %rax
@@ -205,7 +217,8 @@ syscall_entry:
 6:  mov %rax, F_RAX(%rsp)
     mov F_ERROR(%rsp), %rax
     mov %rax, F_RDX(%rsp)
-2:  cmpb $0, sched_hot0 + SCHED_HOT_NEED_SWITCH(%rip)
+2:  mov %gs:CPU_HOT, %rcx
+    cmpb $0, SCHED_HOT_NEED_SWITCH(%rcx)
     je syscall_return
     call kernel_before_user_return
     jmp syscall_return
@@ -242,7 +255,10 @@ syscall_entry:
  * Only syscall frames come here (CS is the user code selector by construction). */
     .globl syscall_return
 syscall_return:
-    mov F_RIP(%rsp), %rcx
+    cmpb $0, smp_active(%rip)
+    je 9f
+    call kernel_exit_unlock
+9:  mov F_RIP(%rsp), %rcx
     shr $47, %rcx
     jnz trap_return
     mov F_RSP(%rsp), %rcx

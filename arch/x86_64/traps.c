@@ -4,6 +4,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
+#include "kernel/klock.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
 
@@ -47,7 +48,6 @@ static const char *const vector_names[32] = {
     "#SX security",
     "reserved 31",
 };
-
 
 static arch_trap_stats_t stats;
 static int expected_vector = -1;
@@ -165,7 +165,27 @@ static void trap_kernel_exception(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
     bool user = f->cs & 3;
-    if (f->vector == APIC_TIMER_VECTOR) {
+    if (f->vector == IPI_TLB_VECTOR) { /* without the kernel lock: its holder waits for us */
+        apic_eoi();
+        if (!kernel_ipi_tlb() || !user)
+            return;
+        /* this thread's address space is gone (its process ended): never back to it */
+    }
+    if (f->vector == 2) {
+        log_warn("trap: NMI (ignored)\n"); /* not the running program's doing */
+        return;
+    }
+    /* The kernel lock: every entry from user mode takes it (released on the way out, in
+     * trap_return); from kernel mode only an interrupt of the idle halt has to. */
+    bool took = smp_active && !kernel_lock_held();
+    if (took)
+        kernel_lock();
+    if (f->vector == IPI_TLB_VECTOR) {
+        /* handled above */
+    } else if (f->vector == IPI_RESCHED_VECTOR) {
+        apic_eoi();
+        kernel_ipi_resched();
+    } else if (f->vector == APIC_TIMER_VECTOR) {
         apic_eoi();
         kernel_timer_tick();
     } else if (f->vector >= ARCH_IRQ_VECTOR_BASE &&
@@ -177,8 +197,6 @@ void trap_dispatch(struct trap_frame *f)
     } else if (f->vector >= 32) {
         apic_eoi();
         log_warn("trap: unexpected interrupt vector %lu ignored\n", f->vector);
-    } else if (f->vector == 2) {
-        log_warn("trap: NMI (ignored)\n"); /* not the running program's doing */
     } else if (f->vector == 18) {
         trap_report(f, "machine check");
         panic("machine check");
@@ -189,6 +207,8 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (user)
         kernel_before_user_return();
+    else if (took)
+        kernel_unlock();
 }
 
 void arch_timer_init(unsigned hz, const pt_ops_t *ops)
@@ -197,6 +217,7 @@ void arch_timer_init(unsigned hz, const pt_ops_t *ops)
     ioapic_init(ops);
     uint64_t lapic_hz = apic_timer_calibrate();
     apic_timer_start(hz);
+    arch_smp_timer_hz(hz);
     log_info("timer: local APIC %lu kHz (divider 16), TSC %lu MHz, tick %u Hz\n", lapic_hz / 1000,
              apic_tsc_hz() / 1000000, hz);
 }

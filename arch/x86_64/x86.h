@@ -73,6 +73,13 @@ DEFINE_CR(4)
 #define EFER_SCE       (1ul << 0)
 #define EFER_NXE       (1ul << 11)
 
+/* ---- per-CPU start-up (cpu.c, fpu.c, thread.c), also run by each application processor ---- */
+void cpu_enable_protections(void);
+/* The FPU on an application processor: the boot CPU's XSAVE set-up (CR4, XCR0). */
+void fpu_init_ap(void);
+/* The entry path's per-CPU fields (page-table isolation, CR3 bits) of CPU cpu. */
+void cpu_local_setup(unsigned cpu);
+
 /* ---- written in assembly ---- */
 void syscall_entry(void);                                       /* trap_entry.S: MSR_LSTAR */
 void thread_user_start(void), thread_kernel_start(void);        /* switch.S: first runs */
