@@ -13,6 +13,7 @@
 #include "xr/cap.h"
 #include "xr/error.h"
 #include "xr/ipc.h"
+#include "xr/slots.h" /* XR_SLOT_*, XR_SLOTS and the protocols' well-known slots */
 
 enum xr_syscall {
     XR_SYS_NULL = 0,         /* () -> nothing: the cheapest round trip, for benchmarks */
@@ -112,15 +113,6 @@ enum xr_info {
 #define XR_THREAD_RUNNABLE 2u
 #define XR_THREAD_BLOCKED  3u
 #define XR_THREAD_DEAD     4u
-
-/* The slots init starts with. */
-#define XR_SLOT_NULL         0 /* always empty */
-#define XR_SLOT_SELF         1 /* init's own process (all rights) */
-#define XR_SLOT_SELF_THREAD  2
-#define XR_SLOT_IOPORTS      3   /* every I/O port */
-#define XR_SLOT_FIRST_MODULE 16  /* boot module i is at slot 16 + i (read/exec memory) */
-#define XR_SLOT_FIRST_IRQ    64  /* interrupt line (GSI) n is at slot 64 + n (n < 24) */
-#define XR_SLOTS             256 /* slots in every process's table */
 
 /* The boot-information page the kernel maps read-only into init at XR_BOOTINFO_VA; its
  * address also arrives in RDI at init's entry. */

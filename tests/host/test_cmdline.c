@@ -1,4 +1,4 @@
-/* Host tests of the kernel command line parser (kernel/cmdline.c). */
+/* Host tests of the kernel command line parser (lib/cmdline.c). */
 #include <stdlib.h>
 #include <string.h>
 

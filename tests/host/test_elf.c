@@ -1,4 +1,4 @@
-/* Host tests of the ELF64 executable parser (kernel/elf.c): valid images, refusals, fuzzing. */
+/* Host tests of the ELF64 executable parser (lib/elf.c): valid images, refusals, fuzzing. */
 #include <stdlib.h>
 #include <string.h>
 

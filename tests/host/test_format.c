@@ -1,4 +1,4 @@
-/* Host tests of the kernel's printf engine (kernel/format.c). */
+/* Host tests of the kernel's printf engine (lib/format.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -92,12 +92,12 @@ long bench_run_case(const bench_case_t *c, unsigned warmup, unsigned samples, be
     if (warmup > BENCH_WARMUP || samples > BENCH_SAMPLES || samples == 0)
         out->err = XR_ERANGE;
     if (out->err == XR_OK)
-        out->err = c->overhead(raw, warmup + samples);
+        out->err = c->overhead(raw, warmup + samples, c->arg);
     if (out->err == XR_OK) {
         bench_stats_compute(kept, samples, &ovh);
         out->overhead = ovh.min;
         uint64_t hits = xr_info(XR_INFO_FASTPATH_HITS);
-        out->err = c->run(raw, warmup + samples);
+        out->err = c->run(raw, warmup + samples, c->arg);
         out->fastpath_hits = xr_info(XR_INFO_FASTPATH_HITS) - hits;
     }
     if (out->err != XR_OK) {

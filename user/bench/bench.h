@@ -35,16 +35,18 @@ static inline uint64_t bench_ts_end(void)
 
 /*
  * One measurement loop: stores in raw[0..count) one timestamp difference per operation, the
- * timing code included (bench_ts_end minus bench_ts_begin, possibly taken by two threads).
- * Returns XR_OK, or the XR_* error that stopped it (the samples are then not used).
+ * timing code included (bench_ts_end minus bench_ts_begin, possibly taken by two threads); arg
+ * is the case's (a size, a message tag, ...: bench_case_t.arg). Returns XR_OK, or the XR_*
+ * error that stopped it (the samples are then not used).
  */
-typedef long (*bench_fn_t)(uint64_t *raw, unsigned count);
+typedef long (*bench_fn_t)(uint64_t *raw, unsigned count, uint64_t arg);
 
-/* A case: what it measures, and the same timestamps taken around nothing, whose minimum is
- * subtracted from every sample of run. */
+/* A case: what it measures (run, given arg), and the same timestamps taken around nothing
+ * (overhead, given the same arg), whose minimum is subtracted from every sample of run. */
 typedef struct bench_case {
     const char *name; /* the JSON "case", e.g. "null_syscall" */
     bench_fn_t run;
+    uint64_t arg;
     bench_fn_t overhead;
     unsigned samples; /* 0, or fewer samples than the run's (a case too long for 10,000): then
                          the warm-up is at most a tenth of them */

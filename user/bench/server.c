@@ -4,20 +4,10 @@
  * work the label asks for. */
 #include "server.h"
 
+#include "echo.h"
+
 /* Each serve_* loop: *in is the call just received, with its label; on return, *in is the
  * next call (of another label) or the receive failed, and the error is returned. */
-
-static long serve_echo(xr_cap_t ep, xr_msg_t *in)
-{
-    xr_msg_t m = *in;
-    long err;
-
-    do
-        err = xr_reply_recv(ep, &m);
-    while (err == XR_OK && XR_TAG_LABEL(m.tag) == BENCH_LABEL_ECHO);
-    *in = m;
-    return err;
-}
 
 /* The first call's receive timestamp is taken late (after the dispatch in bench_server); that
  * call is a warm-up one: every case starts its own server and warms up before its samples. */
@@ -91,8 +81,8 @@ long bench_server(xr_cap_t ep, xr_ipc_buffer_t *buf)
     long err = xr_recv(ep, &m);
     while (err == XR_OK) {
         switch (XR_TAG_LABEL(m.tag)) {
-        case BENCH_LABEL_ECHO:
-            err = serve_echo(ep, &m);
+        case BENCH_LABEL_ECHO: /* the message back as it came */
+            err = xr_echo_serve(ep, buf, &m, 0, BENCH_LABEL_ECHO);
             break;
         case BENCH_LABEL_TIMED:
             err = serve_timed(ep, &m);

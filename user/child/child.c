@@ -1,25 +1,13 @@
 /* The child program of init's tests: its argument picks one thing to do, most of them
  * things a process must not be able to do, each of which must end only this process. */
 #include "chan.h"
+#include "echo.h"
 #include "rpc.h"
 #include "xr.h"
 
 #include "child_modes.h"
 
-/* The channel geometry init uses (tests_chan.c has the same numbers). */
-#define CHAN_VA      0x20000000ul
-#define CHAN_VA2     0x21000000ul
-#define CHAN_SLOTS   256
-#define CHAN_POOL    8
-#define CHAN_MIX     0x9e3779b97f4a7c15ul
-#define CHAN_BATCH   128
-#define ARG_COUNT(a) (((a) >> 8) & 0xffffffffu)
-#define ARG_CRASH    (1ul << 40)
-
-#define CHILD_EP     5
-#define CHILD_IPCBUF 0x300000ul /* mapped and registered by init before the child runs */
-#define HEAP_BASE    0x10000000ul
-
+#define CHAN_BATCH 128 /* messages per chan_flush of CHILD_CHAN_PRODUCE */
 #define FUZZ_CALLS 10000
 
 static uint64_t rng;
@@ -151,20 +139,13 @@ static int child_fault(uint64_t mode)
     return 0; /* not reached when the kernel does its job */
 }
 
+/* Every word + 1 until a call with label XR_ECHO_STOP, which is answered too. */
 static int child_echo(void)
 {
-    xr_ipc_buffer_t *buf = (xr_ipc_buffer_t *)CHILD_IPCBUF;
     xr_msg_t m = {0};
-    long err = xr_recv(CHILD_EP, &m);
-    while (!err && XR_TAG_LABEL(m.tag) != 99) {
-        unsigned len = XR_TAG_LEN(m.tag);
-        for (unsigned i = 0; i < XR_MSG_REGS; i++)
-            m.w[i] += 1;
-        for (unsigned i = XR_MSG_REGS; i < len; i++)
-            buf->msg[i] += 1;
-        m.tag = XR_TAG(XR_TAG_LABEL(m.tag) + 1, 0, len);
-        err = xr_reply_recv(CHILD_EP, &m);
-    }
+    long err = xr_recv(XR_CHILD_SLOT_EP, &m);
+    if (err == XR_OK)
+        err = xr_echo_serve(XR_CHILD_SLOT_EP, (xr_ipc_buffer_t *)CHILD_IPCBUF, &m, 1, XR_ECHO_ANY);
     xr_reply(&m);
     return err ? 100 + (int)err : 0;
 }
@@ -172,14 +153,14 @@ static int child_echo(void)
 static int child_caller(void)
 {
     xr_msg_t m = {.tag = XR_TAG(5, 0, 1), .w = {123}};
-    long err = xr_call(CHILD_EP, &m);
+    long err = xr_call(XR_CHILD_SLOT_EP, &m);
     return err ? 200 + (int)err : (int)m.w[0];
 }
 
 static _Noreturn void child_hold(void)
 {
     xr_msg_t m = {0};
-    xr_recv(CHILD_EP, &m);
+    xr_recv(XR_CHILD_SLOT_EP, &m);
     for (;;)
         xr_sleep_us(1000000);
 }
@@ -196,7 +177,7 @@ static uint64_t stack_eater(unsigned depth)
 
 static int child_heap(void)
 {
-    volatile uint8_t *heap = (volatile uint8_t *)HEAP_BASE;
+    volatile uint8_t *heap = (volatile uint8_t *)CHILD_HEAP_BASE;
     for (uint64_t off = 0; off < 65536; off += 4096) {
         if (heap[off] != 0) /* demand-zero */
             return 1;
@@ -211,15 +192,16 @@ static int child_heap(void)
 static int chan_produce(uint64_t arg)
 {
     chan_t ch;
-    uint64_t n = ARG_COUNT(arg);
-    long err = chan_attach(&ch, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
+    uint64_t n = CHILD_ARG_COUNT(arg);
+    long err = chan_attach(&ch, (void *)CHILD_CHAN_VA, CHILD_CHAN_SLOTS, CHILD_CHAN_POOL, CHAN_SPSC,
+                           XR_CHILD_SLOT_CHAN_RX, XR_CHILD_SLOT_CHAN_TX);
     for (uint64_t i = 0; !err && i < n; i++) {
-        uint64_t msg[2] = {i, i ^ CHAN_MIX};
+        uint64_t msg[2] = {i, i ^ CHILD_CHAN_MIX};
         err = chan_write(&ch, msg, sizeof(msg));
         if (!err && (i % CHAN_BATCH == CHAN_BATCH - 1 || i == n - 1))
             err = chan_flush(&ch);
     }
-    if (arg & ARG_CRASH)
+    if (arg & CHILD_ARG_CRASH)
         __asm__ volatile("ud2");
     chan_close(&ch);
     return err ? 100 + (int)err : 0;
@@ -229,27 +211,28 @@ static int chan_consume(uint64_t arg)
 {
     chan_t ch;
     chan_msg_t m;
-    uint64_t n = ARG_COUNT(arg);
-    long err = chan_attach(&ch, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
+    uint64_t n = CHILD_ARG_COUNT(arg);
+    long err = chan_attach(&ch, (void *)CHILD_CHAN_VA, CHILD_CHAN_SLOTS, CHILD_CHAN_POOL, CHAN_SPSC,
+                           XR_CHILD_SLOT_CHAN_RX, XR_CHILD_SLOT_CHAN_TX);
     for (uint64_t i = 0; !err && i < n; i++) {
         uint64_t msg[2];
         if ((err = chan_recv(&ch, &m)))
             break;
         memcpy(msg, m.data, sizeof(msg));
-        if (m.len != sizeof(msg) || msg[0] != i || msg[1] != (i ^ CHAN_MIX))
+        if (m.len != sizeof(msg) || msg[0] != i || msg[1] != (i ^ CHILD_CHAN_MIX))
             return 1;
     }
-    if (arg & ARG_CRASH)
+    if (arg & CHILD_ARG_CRASH)
         __asm__ volatile("ud2");
     return err ? 100 + (int)err : 0;
 }
 
 static int chan_hostile(uint64_t arg)
 {
-    uint64_t words = chan_pages(CHAN_SLOTS, CHAN_POOL) * 4096 / 8;
-    volatile uint64_t *p = (volatile uint64_t *)CHAN_VA;
+    uint64_t words = chan_pages(CHILD_CHAN_SLOTS, CHILD_CHAN_POOL) * 4096 / 8;
+    volatile uint64_t *p = (volatile uint64_t *)CHILD_CHAN_VA;
     rng = 0x1234567;
-    for (uint64_t i = 0; i < ARG_COUNT(arg); i++) {
+    for (uint64_t i = 0; i < CHILD_ARG_COUNT(arg); i++) {
         uint64_t r = next_random();
         /* mostly the header and the first slots, where the receiver looks */
         uint64_t at = r & 1 ? (r >> 8) % 16 : r & 2 ? 512 + (r >> 8) % 64 : (r >> 8) % words;
@@ -293,9 +276,13 @@ static int child_rpc(void)
     static const rpc_handler_t ops[] = {NULL, rpc_add, rpc_echo};
     rpc_server_t s = {ops, 3, NULL};
     chan_t req, rep;
-    long err = rpc_ep_serve(CHILD_EP, (xr_ipc_buffer_t *)CHILD_IPCBUF, &s);
-    err = err ? err : chan_attach(&req, (void *)CHAN_VA, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 6, 7);
-    err = err ? err : chan_attach(&rep, (void *)CHAN_VA2, CHAN_SLOTS, CHAN_POOL, CHAN_SPSC, 8, 9);
+    long err = rpc_ep_serve(XR_CHILD_SLOT_EP, (xr_ipc_buffer_t *)CHILD_IPCBUF, &s);
+    err = err ? err
+              : chan_attach(&req, (void *)CHILD_CHAN_VA, CHILD_CHAN_SLOTS, CHILD_CHAN_POOL,
+                            CHAN_SPSC, XR_CHILD_SLOT_CHAN_RX, XR_CHILD_SLOT_CHAN_TX);
+    err = err ? err
+              : chan_attach(&rep, (void *)CHILD_CHAN_VA2, CHILD_CHAN_SLOTS, CHILD_CHAN_POOL,
+                            CHAN_SPSC, XR_CHILD_SLOT_CHAN2_RX, XR_CHILD_SLOT_CHAN2_TX);
     rpc_chan_t c = {.tx = &rep, .rx = &req};
     err = err ? err : rpc_chan_serve(&c, &s);
     return err ? 100 + (int)err : 0;
@@ -305,7 +292,7 @@ int main(uint64_t mode)
 {
     switch (mode & 0xff) {
     case CHILD_SHM:
-        ((volatile uint64_t *)CHAN_VA)[1] = ((volatile uint64_t *)CHAN_VA)[0] + 1;
+        ((volatile uint64_t *)CHILD_CHAN_VA)[1] = ((volatile uint64_t *)CHILD_CHAN_VA)[0] + 1;
         return 0;
     case CHILD_CHAN_PRODUCE:
         return chan_produce(mode);
@@ -326,8 +313,8 @@ int main(uint64_t mode)
     case CHILD_HOLD:
         child_hold();
     case CHILD_TOUCH:
-        *(volatile uint8_t *)HEAP_BASE = 0x55;
-        return *(volatile uint8_t *)HEAP_BASE;
+        *(volatile uint8_t *)CHILD_HEAP_BASE = 0x55;
+        return *(volatile uint8_t *)CHILD_HEAP_BASE;
     case CHILD_HEAP:
         return child_heap();
     default:

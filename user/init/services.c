@@ -23,10 +23,10 @@ static unsigned next_badge = 1;
 
 static long module_cap(const char *name, xr_cap_t *cap, uint64_t *size)
 {
-    for (uint32_t i = 0; i < ut_bootinfo->module_count; i++)
-        if (strcmp(ut_bootinfo->modules[i].name, name) == 0) {
-            *cap = ut_bootinfo->modules[i].cap;
-            *size = ut_bootinfo->modules[i].size;
+    for (uint32_t i = 0; i < init_bootinfo->module_count; i++)
+        if (strcmp(init_bootinfo->modules[i].name, name) == 0) {
+            *cap = init_bootinfo->modules[i].cap;
+            *size = init_bootinfo->modules[i].size;
             return XR_OK;
         }
     return XR_ENOENT;
@@ -37,7 +37,7 @@ static long spawn(const char *name, uint64_t quota, uint64_t arg, int prio, xr_c
                   xr_cap_t thread)
 {
     size_t size;
-    const void *image = ut_module(name, &size);
+    const void *image = init_module(name, &size);
     return image ? xr_spawn_elf(image, size, quota, arg, prio, proc, thread) : XR_ENOENT;
 }
 
@@ -85,7 +85,7 @@ static int disk_drive(void)
     for (int d = 0; d < 4; d++) {
         char word[8] = "disk=0";
         word[5] = (char)('0' + d);
-        if (ut_cmdline_has(word))
+        if (init_cmdline_has(word))
             return d;
     }
     return -1;
@@ -136,16 +136,16 @@ long svc_give_fs(xr_cap_t proc, xr_cap_t ep_slot, xr_cap_t buf_slot)
  * 10..13, buffers in 20..23) and its own process cap in slot 1 (last: fstest waits for it). */
 int svc_run_fstest(void)
 {
-    uint64_t arg = (disk_drive() >= 0 ? 2 : 0) | (ut_cmdline_has("fstest=readback") ? 1 : 0) |
-                   (ut_cmdline_has("fstest=bench") ? 4 : 0);
+    uint64_t arg = (disk_drive() >= 0 ? 2 : 0) | (init_cmdline_has("fstest=readback") ? 1 : 0) |
+                   (init_cmdline_has("fstest=bench") ? 4 : 0);
     long err = svc_start_fs();
-    err = err ? err : spawn("fstest", 2048, arg, 100, UT_SLOT_PROC, UT_SLOT_THREAD);
+    err = err ? err : spawn("fstest", 2048, arg, 100, INIT_SLOT_PROC, INIT_SLOT_THREAD);
     for (unsigned i = 0; !err && i < 4; i++)
-        err = svc_give_fs(UT_SLOT_PROC, 10 + i, 20 + i);
-    err = err ? err : xr_process_give_cap(UT_SLOT_PROC, UT_SLOT_PROC, 1, XR_RIGHT_WRITE);
+        err = svc_give_fs(INIT_SLOT_PROC, 10 + i, 20 + i);
+    err = err ? err : xr_process_give_cap(INIT_SLOT_PROC, INIT_SLOT_PROC, 1, XR_RIGHT_WRITE);
     uint64_t st = 0;
     for (int i = 0; !err && i < 6000; i++) {
-        xr_process_status(UT_SLOT_PROC, &st);
+        xr_process_status(INIT_SLOT_PROC, &st);
         if (xr_status_state(st) != XR_PROC_RUNNING)
             break;
         xr_sleep_us(100000);

@@ -2,7 +2,7 @@
 #ifndef USER_INIT_SERVICES_H
 #define USER_INIT_SERVICES_H
 
-#include "utest.h"
+#include "init.h"
 
 /* Starts ramdisk (serving module "rootfs"), ata when the command line says disk=N (N = 0..3:
  * primary master, primary slave, secondary master, secondary slave), and fs over them. Returns

@@ -4,7 +4,7 @@
 
 #define S UT_SLOT_SCRATCH
 
-static void initial_caps(void)
+UTEST(user, caps_initial)
 {
     unsigned type, rights;
     UT_EQ(xr_cap_identify(XR_SLOT_SELF, &type, &rights), XR_OK);
@@ -20,7 +20,7 @@ static void initial_caps(void)
 }
 
 /* An empty slot, a slot out of range and a cap of the wrong type all fail, cleanly. */
-static void no_access_without_cap(void)
+UTEST(user, caps_no_access_without_cap)
 {
     uint64_t st;
     UT_EQ(xr_process_status(S, &st), XR_EBADCAP);
@@ -33,7 +33,7 @@ static void no_access_without_cap(void)
     UT_EQ(xr_cap_copy(S, S + 1, XR_RIGHTS_ALL, 0), XR_EBADCAP);
 }
 
-static void reduced_rights_enforced(void)
+UTEST(user, caps_reduced_rights_enforced)
 {
     uint64_t st;
     UT_EQ(xr_cap_copy(XR_SLOT_SELF, S, XR_RIGHT_READ, 0), XR_OK);
@@ -55,7 +55,7 @@ static void reduced_rights_enforced(void)
         UT_EQ(xr_cap_delete(S + i), XR_OK);
 }
 
-static void revoke_reaches_every_copy(void)
+UTEST(user, caps_revoke_reaches_every_copy)
 {
     unsigned type, rights;
     UT_EQ(xr_cap_copy(XR_SLOT_IOPORTS, S, XR_RIGHTS_ALL, 0), XR_OK);
@@ -70,7 +70,7 @@ static void revoke_reaches_every_copy(void)
     UT_EQ(xr_cap_delete(S), XR_OK);
 }
 
-static void move_and_delete(void)
+UTEST(user, caps_move_and_delete)
 {
     unsigned type, rights;
     UT_EQ(xr_cap_copy(XR_SLOT_IOPORTS, S, XR_RIGHTS_ALL, 0), XR_OK);
@@ -86,7 +86,7 @@ static void move_and_delete(void)
 }
 
 /* A child process receives only the caps given to it, with the rights chosen. */
-static void give_cap_to_child(void)
+UTEST(user, caps_give_to_child)
 {
     UT_EQ(xr_process_create(64, UT_SLOT_PROC), XR_OK);
     UT_EQ(xr_process_give_cap(UT_SLOT_PROC, XR_SLOT_IOPORTS, 5, XR_RIGHT_READ), XR_OK);
@@ -98,14 +98,4 @@ static void give_cap_to_child(void)
     UT_EQ(xr_process_give_cap(UT_SLOT_PROC, XR_SLOT_IOPORTS, 7, 0), XR_EDEAD);
     UT_EQ(xr_cap_delete(S), XR_OK);
     UT_EQ(xr_cap_delete(UT_SLOT_PROC), XR_OK);
-}
-
-void tests_caps(void)
-{
-    ut_run("user/caps_initial", initial_caps);
-    ut_run("user/caps_no_access_without_cap", no_access_without_cap);
-    ut_run("user/caps_reduced_rights_enforced", reduced_rights_enforced);
-    ut_run("user/caps_revoke_reaches_every_copy", revoke_reaches_every_copy);
-    ut_run("user/caps_move_and_delete", move_and_delete);
-    ut_run("user/caps_give_to_child", give_cap_to_child);
 }

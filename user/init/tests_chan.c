@@ -1,21 +1,15 @@
 /* User tests of shared memory and application IPC: memory objects (rights, sharing,
  * lifetime), channels between processes and threads (order, edges, wake-ups, batching,
  * several producers, zero copy, hostile peers, a peer's death) and RPC over both transports. */
-#include "../child/child_modes.h"
 #include "chan.h"
 #include "rpc.h"
+#include "user/child/child_modes.h"
 #include "utest.h"
 
-/* The geometry the child uses (user/child/child.c has the same numbers). */
-#define CHILD_VA     0x20000000ul
-#define CHILD_VA2    0x21000000ul
-#define SLOTS        256
-#define POOL         8
-#define MIX          0x9e3779b97f4a7c15ul
-#define ARG(mode, n) ((uint64_t)(mode) | (uint64_t)(n) << 8)
-#define ARG_CRASH    (1ul << 40)
-#define CHILD_EP     5
-#define CHILD_IPCBUF 0x300000ul
+/* The child's channel geometry (child_modes.h), which init's ends use too. */
+#define SLOTS CHILD_CHAN_SLOTS
+#define POOL  CHILD_CHAN_POOL
+#define MIX   CHILD_CHAN_MIX
 
 /* init's views: 16 MiB apart, so every view has unmapped pages on both sides. */
 #define VIEW(i) (0x70000000ul + (uint64_t)(i)*0x1000000ul)
@@ -32,12 +26,6 @@
 
 static uint64_t pages; /* of one channel */
 static volatile uint64_t frames_before, objects_before;
-
-static uint64_t frames_accounted(void)
-{
-    return xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) +
-           xr_info(XR_INFO_KERNEL_CACHED);
-}
 
 static void chan_unmake(unsigned view);
 static void unview(unsigned view);
@@ -70,34 +58,24 @@ static void chan_unmake(unsigned view)
     xr_cap_delete(TXN);
 }
 
-/* The child in mode with the channel of MEM at CHILD_VA (and MEM2 at CHILD_VA2 if present),
- * notifications in its slots 6..9, an IPC buffer, and ep in slot 5 if nonzero. */
+/* The child in mode with the channel of MEM (and MEM2, if there is one), the notifications
+ * this file's tests made (RXN..TXN2, those that exist) and ep (if not 0): ut_child_start. */
 static long child_start(uint64_t mode, xr_cap_t ep, unsigned prio)
 {
-    size_t size;
-    const void *image = ut_module("child", &size);
-    if (!image)
-        return XR_ENOENT;
-    long err = xr_spawn_elf(image, size, 128, mode, (int)prio, UT_SLOT_PROC, UT_SLOT_THREAD);
-    err = err ? err : xr_map_anon(UT_SLOT_PROC, CHILD_IPCBUF, XR_MAP_WRITE);
-    err = err ? err : xr_thread_set_ipcbuf(UT_SLOT_THREAD, CHILD_IPCBUF);
-    err = err ? err : chan_map(UT_SLOT_PROC, MEM, CHILD_VA, pages);
-    if (!err && xr_cap_identify(MEM2, NULL, NULL) == XR_OK)
-        err = chan_map(UT_SLOT_PROC, MEM2, CHILD_VA2, pages);
-    for (xr_cap_t s = RXN; !err && s <= TXN2; s++)
+    ut_child_caps_t caps = {.ep = ep, .mem = MEM, .pages = pages};
+    if (xr_cap_identify(MEM2, NULL, NULL) == XR_OK)
+        caps.mem2 = MEM2;
+    for (xr_cap_t s = RXN; s <= TXN2; s++)
         if (xr_cap_identify(s, NULL, NULL) == XR_OK)
-            err =
-                xr_process_give_cap(UT_SLOT_PROC, s, 6 + (s - RXN), XR_RIGHT_READ | XR_RIGHT_WRITE);
-    if (!err && ep)
-        err = xr_process_give_cap(UT_SLOT_PROC, ep, CHILD_EP, XR_RIGHT_READ | XR_RIGHT_WRITE);
-    return err;
+            caps.ntfn[s - RXN] = s;
+    return ut_child_start(mode, prio, &caps);
 }
 
 /* ---- memory objects ---- */
 
-static void memory_create_rights(void)
+UTEST(chan, memory_create_rights)
 {
-    frames_before = frames_accounted();
+    frames_before = ut_frames_accounted();
     objects_before = xr_info(XR_INFO_OBJECTS);
     uint64_t used = xr_info(XR_INFO_QUOTA_USED);
     UT_EQ(xr_memory_create(0, MEM), XR_EINVAL);
@@ -133,7 +111,7 @@ static void memory_create_rights(void)
 }
 
 /* A word written by one process is read by the other through its own mapping. */
-static void memory_shared_across_processes(void)
+UTEST(chan, memory_shared_across_processes)
 {
     UT_EQ(chan_make(0), XR_OK);
     volatile uint64_t *w = (volatile uint64_t *)VIEW(0);
@@ -147,27 +125,27 @@ static void memory_shared_across_processes(void)
 
 /* The last cap goes (by revoke, then delete) while both processes still map the object:
  * both mappings disappear and every frame comes back. */
-static void memory_freed_when_last_cap_goes(void)
+UTEST(chan, memory_freed_when_last_cap_goes)
 {
-    uint64_t free0 = frames_accounted();
+    uint64_t free0 = ut_frames_accounted();
     UT_EQ(chan_make(0), XR_OK);
-    UT_EQ(child_start(10 /* CHILD_SPIN */, 0, 50), XR_OK);
+    UT_EQ(child_start(CHILD_SPIN, 0, 50), XR_OK);
     UT_EQ(xr_process_give_cap(UT_SLOT_PROC, MEM, 20, XR_RIGHT_READ), XR_OK);
     UT_EQ(xr_cap_revoke(MEM), XR_OK); /* the child's copy is gone; the object stays */
     UT_EQ(*(volatile uint64_t *)VIEW(0), 0);
     UT_EQ(xr_cap_delete(MEM), XR_OK); /* the last cap */
     UT_EQ(xr_unmap(XR_SLOT_SELF, VIEW(0)), XR_ENOENT);
-    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA), XR_ENOENT);
-    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_VA + (pages - 1) * 4096), XR_ENOENT);
+    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_CHAN_VA), XR_ENOENT);
+    UT_EQ(xr_unmap(UT_SLOT_PROC, CHILD_CHAN_VA + (pages - 1) * 4096), XR_ENOENT);
     ut_child_end(0);
     chan_unmake(0);
-    UT_EQ(frames_accounted(), free0);
+    UT_EQ(ut_frames_accounted(), free0);
 }
 
 /* Deleting or revoking a cap removes the mappings made through it and through the caps
  * derived from it (revoke deletes those), in every address space; mappings made through
  * other caps stay; a moved cap keeps its mappings. */
-static void revoke_unmaps_derived_mappings(void)
+UTEST(chan, revoke_unmaps_derived_mappings)
 {
     const unsigned rw = XR_RIGHT_READ | XR_RIGHT_WRITE;
     UT_EQ(xr_memory_create(2, MEM), XR_OK);
@@ -198,14 +176,14 @@ static void revoke_unmaps_derived_mappings(void)
 
 static volatile uint64_t ticks_million;
 
-static void spsc_million_in_order(void)
+UTEST(chan, spsc_1000000_in_order)
 {
     chan_t ch;
     chan_msg_t m;
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_attach(&ch, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
     uint64_t t0 = xr_info(XR_INFO_TICKS);
-    UT_EQ(child_start(ARG(CHILD_CHAN_PRODUCE, MILLION), 0, 100), XR_OK);
+    UT_EQ(child_start(CHILD_ARG(CHILD_CHAN_PRODUCE, MILLION), 0, 100), XR_OK);
     for (uint64_t i = 0; i < MILLION; i++) {
         uint64_t msg[2];
         UT_EQ(chan_recv(&ch, &m), XR_OK);
@@ -224,12 +202,12 @@ static void spsc_million_in_order(void)
 }
 
 /* init sends, the child checks 5000 messages (the ring fills and empties many times). */
-static void spsc_child_receives(void)
+UTEST(chan, spsc_child_receives)
 {
     chan_t ch;
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_attach(&ch, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
-    UT_EQ(child_start(ARG(CHILD_CHAN_CONSUME, 5000), 0, 100), XR_OK);
+    UT_EQ(child_start(CHILD_ARG(CHILD_CHAN_CONSUME, 5000), 0, 100), XR_OK);
     for (uint64_t i = 0; i < 5000; i++) {
         uint64_t msg[2] = {i, i ^ MIX};
         UT_EQ(chan_send(&ch, msg, sizeof(msg)), XR_OK);
@@ -241,7 +219,7 @@ static void spsc_child_receives(void)
 }
 
 /* Non-blocking edges, producer and consumer both in init on two views. */
-static void full_and_empty_edges(void)
+UTEST(chan, full_and_empty_edges)
 {
     chan_t tx, rx;
     chan_msg_t m;
@@ -304,7 +282,7 @@ static bool thread_blocked(xr_cap_t t)
     return xr_thread_status(t, &state) == XR_OK && state == XR_THREAD_BLOCKED;
 }
 
-static void wakeup_after_sleep(void)
+UTEST(chan, wakeup_after_sleep)
 {
     chan_t tx;
     UT_EQ(chan_make(0), XR_OK);
@@ -328,7 +306,7 @@ static void wakeup_after_sleep(void)
 
 /* 100 messages written then flushed cost one wake-up; sends that find the consumer awake
  * (woken, not yet run) cost none. */
-static void batch_one_wakeup(void)
+UTEST(chan, batch_one_wakeup)
 {
     chan_t tx;
     UT_EQ(chan_make(0), XR_OK);
@@ -354,7 +332,7 @@ static void batch_one_wakeup(void)
 }
 
 /* chan_close wakes a sleeping consumer with XR_EDEAD. */
-static void close_wakes_receiver(void)
+UTEST(chan, close_wakes_receiver)
 {
     chan_t tx;
     UT_EQ(chan_make(0), XR_OK);
@@ -416,7 +394,7 @@ static void mpsc_consumer(uint64_t unused)
     }
 }
 
-static void mpsc_threads(void)
+UTEST(chan, mpsc_threads)
 {
     chan_msg_t m;
     mp_bad = mp_got = 0;
@@ -441,7 +419,7 @@ static void mpsc_threads(void)
 
 /* ---- zero copy ---- */
 
-static void zero_copy_buffers(void)
+UTEST(chan, zero_copy_buffers)
 {
     chan_t tx, rx;
     chan_msg_t m;
@@ -485,7 +463,7 @@ static void zero_copy_buffers(void)
 /* Garbage in the shared indices: the receiver (and the sender) report XR_ECORRUPT and
  * consume nothing. The receiver's view has unmapped pages all around it, so any access
  * outside the channel would kill init. */
-static void hostile_indices(void)
+UTEST(chan, hostile_indices)
 {
     chan_t tx, rx, mtx, mrx;
     chan_msg_t m;
@@ -527,7 +505,7 @@ static void hostile_indices(void)
 }
 
 /* Garbage in a slot's kind and lengths. */
-static void hostile_lengths(void)
+UTEST(chan, hostile_lengths)
 {
     chan_t tx, rx;
     chan_msg_t m;
@@ -569,13 +547,13 @@ static void hostile_lengths(void)
 
 /* A child scribbles random words over the channel while init keeps receiving: every call
  * returns a message within bounds, XR_EAGAIN or XR_ECORRUPT, and init survives. */
-static void hostile_peer_process(void)
+UTEST(chan, hostile_peer_process)
 {
     chan_t rx;
     chan_msg_t m;
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_attach(&rx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
-    UT_EQ(child_start(ARG(CHILD_CHAN_HOSTILE, 200000), 0, 200),
+    UT_EQ(child_start(CHILD_ARG(CHILD_CHAN_HOSTILE, 200000), 0, 200),
           XR_OK); /* init's level: yields alternate */
     unsigned ok = 0, corrupt = 0;
     for (unsigned i = 0; i < 20000; i++) {
@@ -606,13 +584,13 @@ static void hostile_peer_process(void)
 
 /* The producer sends 100 messages and faults: the receiver (holding the producer's
  * process cap) gets the 100, then XR_EDEAD instead of waiting forever. */
-static void sender_dies(void)
+UTEST(chan, sender_dies)
 {
     chan_t rx;
     chan_msg_t m;
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_attach(&rx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
-    UT_EQ(child_start(ARG(CHILD_CHAN_PRODUCE, 100) | ARG_CRASH, 0, 100), XR_OK);
+    UT_EQ(child_start(CHILD_ARG(CHILD_CHAN_PRODUCE, 100) | CHILD_ARG_CRASH, 0, 100), XR_OK);
     rx.peer = UT_SLOT_PROC;
     for (uint64_t i = 0; i < 100; i++) {
         UT_EQ(chan_recv(&rx, &m), XR_OK);
@@ -626,12 +604,12 @@ static void sender_dies(void)
 
 /* The consumer takes 10 messages and faults: the blocking sender fills the ring, then
  * gets XR_EDEAD. The memory object outlives the child (init's cap) and is freed after. */
-static void receiver_dies(void)
+UTEST(chan, receiver_dies)
 {
     chan_t tx;
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_SPSC, RXN, TXN), XR_OK);
-    UT_EQ(child_start(ARG(CHILD_CHAN_CONSUME, 10) | ARG_CRASH, 0, 100), XR_OK);
+    UT_EQ(child_start(CHILD_ARG(CHILD_CHAN_CONSUME, 10) | CHILD_ARG_CRASH, 0, 100), XR_OK);
     tx.peer = UT_SLOT_PROC;
     long err = XR_OK;
     uint64_t sent = 0;
@@ -656,12 +634,12 @@ struct add_resp {
 };
 RPC_TYPED(rpc_add, 1, struct add_req, struct add_resp)
 
-static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)0x300000ul;
-
-static void rpc_endpoint(void)
+UTEST(chan, rpc_endpoint)
 {
     uint8_t req[400], resp[400];
     size_t n;
+    xr_ipc_buffer_t *my_buf = ut_self_ipcbuf(); /* set by ipc/endpoint_create in a full run */
+    UT_ASSERT(my_buf);
     UT_EQ(chan_make(0), XR_OK); /* the channels of rpc_channel, mapped before the child runs */
     UT_EQ(xr_memory_create(pages, MEM2), XR_OK);
     UT_EQ(chan_map(XR_SLOT_SELF, MEM2, VIEW(1), pages), XR_OK);
@@ -688,7 +666,7 @@ static void rpc_endpoint(void)
 
 /* The same server, same handlers, over a channel pair (the child runs on from
  * rpc_endpoint); a 3000-byte request goes through the pool. */
-static void rpc_channel(void)
+UTEST(chan, rpc_channel)
 {
     static uint8_t req[3000], resp[3000];
     chan_t tx, rx;
@@ -728,33 +706,9 @@ static void rpc_cleanup(void)
 }
 
 /* Every frame and object of this file's tests is back. */
-static void chan_leak_nothing(void)
+UTEST(chan, leak_nothing)
 {
+    rpc_cleanup(); /* whether the RPC tests passed or not */
     UT_EQ(xr_info(XR_INFO_OBJECTS), objects_before);
-    UT_EQ(frames_accounted(), frames_before);
-}
-
-void tests_chan(void)
-{
-    ut_run("chan/memory_create_rights", memory_create_rights);
-    ut_run("chan/memory_shared_across_processes", memory_shared_across_processes);
-    ut_run("chan/memory_freed_when_last_cap_goes", memory_freed_when_last_cap_goes);
-    ut_run("chan/revoke_unmaps_derived_mappings", revoke_unmaps_derived_mappings);
-    ut_run("chan/spsc_1000000_in_order", spsc_million_in_order);
-    ut_run("chan/spsc_child_receives", spsc_child_receives);
-    ut_run("chan/full_and_empty_edges", full_and_empty_edges);
-    ut_run("chan/wakeup_after_sleep", wakeup_after_sleep);
-    ut_run("chan/batch_one_wakeup", batch_one_wakeup);
-    ut_run("chan/close_wakes_receiver", close_wakes_receiver);
-    ut_run("chan/mpsc_threads", mpsc_threads);
-    ut_run("chan/zero_copy_buffers", zero_copy_buffers);
-    ut_run("chan/hostile_indices", hostile_indices);
-    ut_run("chan/hostile_lengths", hostile_lengths);
-    ut_run("chan/hostile_peer_process", hostile_peer_process);
-    ut_run("chan/sender_dies", sender_dies);
-    ut_run("chan/receiver_dies", receiver_dies);
-    ut_run("chan/rpc_endpoint", rpc_endpoint);
-    ut_run("chan/rpc_channel", rpc_channel);
-    rpc_cleanup();
-    ut_run("chan/leak_nothing", chan_leak_nothing);
+    UT_EQ(ut_frames_accounted(), frames_before);
 }

@@ -1,17 +1,17 @@
 /* User tests of basic IPC between threads of init: message integrity at every length,
  * badges, FIFO order, non-blocking forms, reply-once, cap transfer with and without the
  * grant right, cancellation when an endpoint goes, notifications, and bad input. */
+#include "echo.h"
 #include "utest.h"
 
-#define INIT_IPCBUF 0x300000ul
-#define EP          111 /* the endpoint most tests use */
-#define EP2         112
-#define EPB         113 /* badged or reduced copies */
-#define NT          114
-#define NT2         115
-#define T0          UT_SLOT_THREADS
+#define EP  111 /* the endpoint most tests use */
+#define EP2 112
+#define EPB 113 /* badged or reduced copies */
+#define NT  114
+#define NT2 115
+#define T0  UT_SLOT_THREADS
 
-static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)INIT_IPCBUF;
+static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)UT_SELF_IPCBUF;
 static volatile long t_err;
 static volatile uint64_t t_val[8];
 
@@ -20,35 +20,27 @@ static xr_ipc_buffer_t *buf_of(uint64_t slot)
     return (xr_ipc_buffer_t *)ut_ipcbuf((xr_cap_t)slot);
 }
 
-/* An echo server thread: every word + 1, the label + 1; label 99 ends it. */
+/* An echo server thread: every word + 1, the label + 1; label XR_ECHO_STOP ends it. */
 static void echo_server(uint64_t slot)
 {
-    xr_ipc_buffer_t *buf = buf_of(slot);
     xr_msg_t m = {0};
     long err = xr_recv(EP, &m);
-    while (!err && XR_TAG_LABEL(m.tag) != 99) {
-        unsigned len = XR_TAG_LEN(m.tag);
-        for (unsigned i = 0; i < XR_MSG_REGS; i++)
-            m.w[i] += 1;
-        for (unsigned i = XR_MSG_REGS; i < len; i++)
-            buf->msg[i] += 1;
-        m.tag = XR_TAG(XR_TAG_LABEL(m.tag) + 1, 0, len);
-        err = xr_reply_recv(EP, &m);
-    }
+    if (err == XR_OK)
+        err = xr_echo_serve(EP, buf_of(slot), &m, 1, XR_ECHO_ANY);
     xr_reply(&m);
     t_err = err;
 }
 
 static void stop_echo(void)
 {
-    xr_msg_t m = {.tag = XR_TAG(99, 0, 0)};
+    xr_msg_t m = {.tag = XR_TAG(XR_ECHO_STOP, 0, 0)};
     xr_call(EP, &m);
 }
 
-static void setup(void)
+UTEST(ipc, endpoint_create)
 {
-    UT_EQ(xr_map_anon(XR_SLOT_SELF, INIT_IPCBUF, XR_MAP_WRITE), XR_OK);
-    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF), XR_OK);
+    UT_EQ(xr_map_anon(XR_SLOT_SELF, UT_SELF_IPCBUF, XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, UT_SELF_IPCBUF), XR_OK);
     UT_EQ(xr_endpoint_create(EP), XR_OK);
     unsigned type, rights;
     UT_EQ(xr_cap_identify(EP, &type, &rights), XR_OK);
@@ -57,7 +49,7 @@ static void setup(void)
 }
 
 /* Every length from 0 to 64 words arrives intact, registers and IPC buffer alike. */
-static void integrity_all_lengths(void)
+UTEST(ipc, message_integrity_every_length)
 {
     UT_EQ(ut_thread(echo_server, T0, 150, T0), XR_OK);
     for (unsigned len = 0; len <= XR_MSG_MAX; len++) {
@@ -85,7 +77,7 @@ static void badged_sender(uint64_t w)
     t_err = xr_send(EPB, &m);
 }
 
-static void badges(void)
+UTEST(ipc, badges)
 {
     UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_WRITE, 7), XR_OK);
     UT_EQ(ut_thread(badged_sender, 42, 150, T0), XR_OK);
@@ -112,7 +104,7 @@ static void fifo_sender(uint64_t id)
 }
 
 /* Senders blocked in the order 1, 2, 3 are received in that order. */
-static void fifo_order(void)
+UTEST(ipc, fifo_order)
 {
     for (uint64_t i = 0; i < 3; i++) {
         UT_EQ(ut_thread(fifo_sender, i + 1, 150, T0 + i), XR_OK);
@@ -127,7 +119,7 @@ static void fifo_order(void)
         UT_ASSERT(ut_thread_join(T0 + i, 1000));
 }
 
-static void nonblocking(void)
+UTEST(ipc, nonblocking_send_and_poll)
 {
     xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
     UT_EQ(xr_nbsend(EP, &m), XR_EAGAIN);
@@ -150,7 +142,7 @@ static void reply_twice_server(uint64_t unused)
     t_val[1] = (uint64_t)xr_reply(&m);
 }
 
-static void reply_once(void)
+UTEST(ipc, reply_once)
 {
     xr_msg_t m = {.tag = XR_TAG(0, 0, 0)};
     UT_EQ(xr_reply(&m), XR_ENOENT); /* nothing to answer */
@@ -175,7 +167,7 @@ static void cap_receiver(uint64_t slot)
     t_val[3] = rights;
 }
 
-static void cap_transfer_with_grant(void)
+UTEST(ipc, cap_transfer_with_grant)
 {
     UT_EQ(ut_thread(cap_receiver, T0, 150, T0), XR_OK);
     xr_sleep_us(10000);
@@ -197,7 +189,7 @@ static void cap_transfer_with_grant(void)
     UT_EQ(xr_cap_delete(130), XR_OK);
 }
 
-static void cap_transfer_without_grant(void)
+UTEST(ipc, cap_transfer_without_grant_refused)
 {
     UT_EQ(xr_cap_copy(EP, EPB, XR_RIGHT_WRITE, 0), XR_OK);
     my_buf->send_caps[0] = XR_SLOT_IOPORTS;
@@ -214,7 +206,7 @@ static void blocked_receiver(uint64_t unused)
 }
 
 /* The last cap to an endpoint goes while a thread waits on it: the wait ends in XR_EDEAD. */
-static void endpoint_deleted_while_blocked(void)
+UTEST(ipc, endpoint_deleted_while_blocked)
 {
     t_err = 12345;
     UT_EQ(xr_endpoint_create(EP2), XR_OK);
@@ -226,7 +218,7 @@ static void endpoint_deleted_while_blocked(void)
     UT_EQ(t_err, XR_EDEAD);
 }
 
-static void bad_input(void)
+UTEST(ipc, bad_caps_rights_lengths)
 {
     xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
     UT_EQ(xr_call(120, &m), XR_EBADCAP);          /* empty slot */
@@ -245,17 +237,17 @@ static void bad_input(void)
     UT_EQ(xr_endpoint_create(EP), XR_EBUSY); /* slot taken */
 }
 
-static void bad_ipc_buffer(void)
+UTEST(ipc, bad_ipc_buffer)
 {
     UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0x70000000), XR_EFAULT); /* unmapped */
     UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0xffff800000000000ul), XR_EFAULT); /* kernel */
-    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF + 8), XR_EFAULT); /* unaligned */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, UT_SELF_IPCBUF + 8), XR_EFAULT); /* unaligned */
     UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0x400000),
           XR_EFAULT);                                           /* init's text: not writable */
     UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, 0), XR_OK); /* none */
     xr_msg_t m = {.tag = XR_TAG(1, 0, 10)};
     UT_EQ(xr_nbsend(EP, &m), XR_EFAULT); /* words in a buffer it does not have */
-    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, INIT_IPCBUF), XR_OK);
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, UT_SELF_IPCBUF), XR_OK);
 }
 
 static void waiter(uint64_t slot)
@@ -265,7 +257,7 @@ static void waiter(uint64_t slot)
     t_val[0] = bits;
 }
 
-static void notifications(void)
+UTEST(ipc, notification_signal_wait_poll)
 {
     uint64_t bits;
     UT_EQ(xr_notify_create(NT), XR_OK);
@@ -283,7 +275,7 @@ static void notifications(void)
     UT_EQ(xr_cap_delete(NT + 12), XR_OK);
 }
 
-static void notification_wakes_waiter(void)
+UTEST(ipc, notification_wakes_waiter)
 {
     t_val[0] = 0;
     UT_EQ(ut_thread(waiter, NT, 150, T0), XR_OK);
@@ -305,7 +297,7 @@ static void bound_receiver(uint64_t unused)
 }
 
 /* A thread bound to a notification, blocked in an endpoint receive, wakes on a signal. */
-static void notification_bound_to_receiver(void)
+UTEST(ipc, notification_bound_to_receiver)
 {
     UT_EQ(xr_notify_create(NT2), XR_OK);
     UT_EQ(ut_thread(bound_receiver, 0, 150, T0), XR_OK);
@@ -345,7 +337,7 @@ static void client(uint64_t i)
 
 /* A server that receives again without answering drops the earlier call, which fails
  * with XR_ECANCELED instead of waiting forever; the later call is answered. */
-static void recv_again_drops_unanswered_call(void)
+UTEST(ipc, recv_again_drops_unanswered_call)
 {
     c_err[0] = c_err[1] = 12345;
     UT_EQ(ut_thread(dropping_server, 0, 150, T0), XR_OK);
@@ -370,7 +362,7 @@ static void cap_replier(uint64_t slot)
     t_val[1] = (uint64_t)xr_reply(&m);
 }
 
-static void reply_carries_no_caps(void)
+UTEST(ipc, reply_carries_no_caps)
 {
     UT_EQ(ut_thread(cap_replier, T0, 150, T0), XR_OK);
     xr_msg_t m = {.tag = XR_TAG(1, 0, 0)};
@@ -390,7 +382,7 @@ static void null_slot_receiver(uint64_t slot)
 }
 
 /* Slot 0 stays empty: a receiver naming it gets the message and no cap. */
-static void caps_never_land_in_slot_zero(void)
+UTEST(ipc, caps_never_land_in_slot_zero)
 {
     UT_EQ(ut_thread(null_slot_receiver, T0, 150, T0), XR_OK);
     xr_sleep_us(10000);
@@ -414,7 +406,7 @@ static void pit_out(unsigned port, unsigned v)
 
 /* A user-space driver's view of interrupts: the PIT (programmed through the I/O-port
  * cap) interrupts on its line, and the line's cap delivers each one as a signal. */
-static void irq_signals_notification(void)
+UTEST(ipc, irq_signals_notification)
 {
     xr_cap_t irq = XR_SLOT_FIRST_IRQ + PIT_GSI;
     unsigned type, rights;
@@ -438,26 +430,4 @@ static void irq_signals_notification(void)
     pit_out(0x40, 0xff);
     UT_EQ(xr_cap_delete(NTI), XR_OK);
     UT_EQ(xr_irq_bind(XR_SLOT_FIRST_IRQ + 30, 0), XR_EBADCAP); /* no such line: empty slot */
-}
-
-void tests_ipc(void)
-{
-    ut_run("ipc/endpoint_create", setup);
-    ut_run("ipc/message_integrity_every_length", integrity_all_lengths);
-    ut_run("ipc/badges", badges);
-    ut_run("ipc/fifo_order", fifo_order);
-    ut_run("ipc/nonblocking_send_and_poll", nonblocking);
-    ut_run("ipc/reply_once", reply_once);
-    ut_run("ipc/cap_transfer_with_grant", cap_transfer_with_grant);
-    ut_run("ipc/cap_transfer_without_grant_refused", cap_transfer_without_grant);
-    ut_run("ipc/endpoint_deleted_while_blocked", endpoint_deleted_while_blocked);
-    ut_run("ipc/bad_caps_rights_lengths", bad_input);
-    ut_run("ipc/bad_ipc_buffer", bad_ipc_buffer);
-    ut_run("ipc/notification_signal_wait_poll", notifications);
-    ut_run("ipc/notification_wakes_waiter", notification_wakes_waiter);
-    ut_run("ipc/notification_bound_to_receiver", notification_bound_to_receiver);
-    ut_run("ipc/recv_again_drops_unanswered_call", recv_again_drops_unanswered_call);
-    ut_run("ipc/reply_carries_no_caps", reply_carries_no_caps);
-    ut_run("ipc/caps_never_land_in_slot_zero", caps_never_land_in_slot_zero);
-    ut_run("ipc/irq_signals_notification", irq_signals_notification);
 }

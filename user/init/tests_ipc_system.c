@@ -1,7 +1,8 @@
 /* User tests of IPC between processes: calls across address spaces on the fastpath and
  * the slowpath with identical results, a server or a caller dying mid-call, fault
  * messages to a handler and through the pager, and a 64-client stress test. */
-#include "../child/child_modes.h"
+#include "echo.h"
+#include "user/child/child_modes.h"
 #include "utest.h"
 
 #define EP              111 /* created by tests_ipc */
@@ -11,36 +12,11 @@
 #define PAGER_THREAD    141
 #define PAGER_EP        142
 #define PAGER_FAULT_CAP 143
-#define CHILD_EP        5
-#define CHILD_IPCBUF    0x300000ul
 #define T0              UT_SLOT_THREADS
 
-static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)0x300000ul;
+static xr_ipc_buffer_t *const my_buf = (xr_ipc_buffer_t *)UT_SELF_IPCBUF;
 static volatile long t_err;
 static volatile uint64_t frames_at_start;
-
-/* Every frame is free, charged to init (its thread stacks grow as tests need them), or
- * held by a kernel object cache (which keeps a spare slab once it has grown). */
-static uint64_t frames_accounted(void)
-{
-    return xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) +
-           xr_info(XR_INFO_KERNEL_CACHED);
-}
-
-/* Start the child program in mode with ep given as its slot 5 and an IPC buffer. */
-static long start_child(uint64_t mode, xr_cap_t ep, unsigned prio)
-{
-    size_t size;
-    const void *image = ut_module("child", &size);
-    if (!image)
-        return XR_ENOENT;
-    long err = xr_spawn_elf(image, size, 128, mode, (int)prio, UT_SLOT_PROC, UT_SLOT_THREAD);
-    err = err ? err : xr_map_anon(UT_SLOT_PROC, CHILD_IPCBUF, XR_MAP_WRITE);
-    err = err ? err : xr_thread_set_ipcbuf(UT_SLOT_THREAD, CHILD_IPCBUF);
-    if (!err && ep)
-        err = xr_process_give_cap(UT_SLOT_PROC, ep, CHILD_EP, XR_RIGHT_READ | XR_RIGHT_WRITE);
-    return err;
-}
 
 static long echo_call(unsigned len, uint64_t seed, xr_msg_t *m)
 {
@@ -54,11 +30,11 @@ static long echo_call(unsigned len, uint64_t seed, xr_msg_t *m)
 
 /* Calls to a server in another address space: lengths 0..4 may take the fastpath, 5 and
  * more never do; every result must be what the slowpath gives (each word + 1). */
-static void cross_as_calls(void)
+UTEST(ipc, cross_as_fastpath_slowpath_identical)
 {
-    frames_at_start = frames_accounted();
+    frames_at_start = ut_frames_accounted();
     UT_EQ(xr_endpoint_create(EPX), XR_OK);
-    UT_EQ(start_child(CHILD_ECHO, EPX, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_ECHO, 100, &(ut_child_caps_t){.ep = EPX}), XR_OK);
     uint64_t hits0 = xr_info(XR_INFO_FASTPATH_HITS);
     for (unsigned round = 0; round < 50; round++) {
         for (unsigned len = 0; len <= 8; len++) {
@@ -75,7 +51,7 @@ static void cross_as_calls(void)
         UT_ASSERT(hits >= 50 * 5); /* at least the calls of length 0..4 (and their replies) */
     else
         UT_EQ(hits, 0);
-    xr_msg_t stop = {.tag = XR_TAG(99, 0, 0)};
+    xr_msg_t stop = {.tag = XR_TAG(XR_ECHO_STOP, 0, 0)};
     UT_EQ(xr_call(EPX, &stop), XR_OK);
     uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
@@ -89,10 +65,10 @@ static void caller_thread(uint64_t ep)
 }
 
 /* The server holding a caller's reply dies: the caller's call fails with XR_EDEAD. */
-static void server_dies_mid_call(void)
+UTEST(ipc, server_dies_mid_call)
 {
     t_err = 12345;
-    UT_EQ(start_child(CHILD_HOLD, EPX, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_HOLD, 100, &(ut_child_caps_t){.ep = EPX}), XR_OK);
     UT_EQ(ut_thread(caller_thread, EPX, 150, T0), XR_OK);
     xr_sleep_us(30000); /* the call reaches the child, which holds it */
     UT_EQ(t_err, 12345);
@@ -103,9 +79,9 @@ static void server_dies_mid_call(void)
 }
 
 /* A caller dies before its server answers: the reply fails cleanly with XR_ENOENT. */
-static void caller_dies_before_reply(void)
+UTEST(ipc, caller_dies_before_reply)
 {
-    UT_EQ(start_child(CHILD_CALLER, EPX, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_CALLER, 100, &(ut_child_caps_t){.ep = EPX}), XR_OK);
     xr_msg_t m = {0};
     UT_EQ(xr_recv(EPX, &m), XR_OK); /* the child's call */
     UT_EQ(m.w[0], 123);
@@ -117,10 +93,10 @@ static void caller_dies_before_reply(void)
 
 /* init handles a child's page fault: the message says where and how; after init maps
  * the page, "resume" re-runs the faulting write. */
-static void fault_handler_resumes(void)
+UTEST(ipc, fault_handler_resumes)
 {
     UT_EQ(xr_endpoint_create(FEP), XR_OK);
-    UT_EQ(start_child(CHILD_TOUCH, 0, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_TOUCH, 100, NULL), XR_OK);
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, FEP), XR_OK);
     xr_msg_t m = {0};
     UT_EQ(xr_recv(FEP, &m), XR_OK);
@@ -128,8 +104,8 @@ static void fault_handler_resumes(void)
     UT_EQ(m.w[0], 14);                  /* page fault */
     UT_ASSERT(m.w[1] & XR_FAULT_WRITE); /* a write */
     UT_ASSERT(m.w[1] & XR_FAULT_USER);
-    UT_EQ(m.w[2], 0x10000000); /* the address */
-    UT_EQ(xr_map_anon(UT_SLOT_PROC, 0x10000000, XR_MAP_WRITE), XR_OK);
+    UT_EQ(m.w[2], CHILD_HEAP_BASE); /* the address */
+    UT_EQ(xr_map_anon(UT_SLOT_PROC, CHILD_HEAP_BASE, XR_MAP_WRITE), XR_OK);
     m.tag = XR_TAG(XR_FAULT_RESUME, 0, 0);
     UT_EQ(xr_reply(&m), XR_OK);
     uint64_t st = ut_child_end(1000);
@@ -137,9 +113,9 @@ static void fault_handler_resumes(void)
     UT_EQ(xr_status_code(st), 0x55);
 }
 
-static void fault_handler_kills(void)
+UTEST(ipc, fault_handler_kills)
 {
-    UT_EQ(start_child(CHILD_TOUCH, 0, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_TOUCH, 100, NULL), XR_OK);
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, FEP), XR_OK);
     xr_msg_t m = {0};
     UT_EQ(xr_recv(FEP, &m), XR_OK);
@@ -160,11 +136,11 @@ static void quitting_handler(uint64_t unused)
 
 /* A fault handler that dies holding a fault: the thread runs its faulting instruction
  * again, faults again, and the next handler (init) resolves it. */
-static void fault_handler_dies_thread_retries(void)
+UTEST(ipc, fault_handler_dies_thread_retries)
 {
     UT_EQ(xr_endpoint_create(FEP), XR_OK);
     UT_EQ(ut_thread(quitting_handler, 0, 150, T0), XR_OK);
-    UT_EQ(start_child(CHILD_TOUCH, 0, 100), XR_OK);
+    UT_EQ(ut_child_start(CHILD_TOUCH, 100, NULL), XR_OK);
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, FEP), XR_OK);
     UT_ASSERT(ut_thread_join(T0, 1000)); /* it took the first fault and ended */
     UT_EQ(t_err, XR_OK);
@@ -172,8 +148,8 @@ static void fault_handler_dies_thread_retries(void)
     UT_EQ(xr_recv(FEP, &m), XR_OK); /* the same fault, again */
     UT_EQ(XR_TAG_LABEL(m.tag), XR_LABEL_FAULT);
     UT_EQ(XR_TAG_LEN(m.tag), 5); /* init has an IPC buffer: the access bits came too */
-    UT_EQ(m.w[2], 0x10000000);
-    UT_EQ(xr_map_anon(UT_SLOT_PROC, 0x10000000, XR_MAP_WRITE), XR_OK);
+    UT_EQ(m.w[2], CHILD_HEAP_BASE);
+    UT_EQ(xr_map_anon(UT_SLOT_PROC, CHILD_HEAP_BASE, XR_MAP_WRITE), XR_OK);
     m.tag = XR_TAG(XR_FAULT_RESUME, 0, 0);
     UT_EQ(xr_reply(&m), XR_OK);
     uint64_t st = ut_child_end(1000);
@@ -183,16 +159,17 @@ static void fault_handler_dies_thread_retries(void)
 }
 
 /* The pager gives a child demand-zero heap and a growing stack. */
-static void pager_demand_paging(void)
+UTEST(ipc, pager_demand_paging)
 {
     size_t size;
     const void *pager = ut_module("pager", &size);
     UT_ASSERT(pager);
     UT_EQ(xr_spawn_elf(pager, size, 256, 0, 150, PAGER_PROC, PAGER_THREAD), XR_OK);
     UT_EQ(xr_endpoint_create(PAGER_EP), XR_OK);
-    UT_EQ(xr_process_give_cap(PAGER_PROC, PAGER_EP, 5, XR_RIGHT_READ), XR_OK);
-    UT_EQ(start_child(CHILD_HEAP, 0, 100), XR_OK);
-    UT_EQ(xr_process_give_cap(PAGER_PROC, UT_SLOT_PROC, 16 + 1, XR_RIGHT_READ | XR_RIGHT_WRITE),
+    UT_EQ(xr_process_give_cap(PAGER_PROC, PAGER_EP, XR_PAGER_SLOT_EP, XR_RIGHT_READ), XR_OK);
+    UT_EQ(ut_child_start(CHILD_HEAP, 100, NULL), XR_OK);
+    UT_EQ(xr_process_give_cap(PAGER_PROC, UT_SLOT_PROC, XR_PAGER_SLOT_CLIENT(1),
+                              XR_RIGHT_READ | XR_RIGHT_WRITE),
           XR_OK);
     UT_EQ(xr_cap_copy(PAGER_EP, PAGER_FAULT_CAP, XR_RIGHT_WRITE, 1), XR_OK); /* badge: client 1 */
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, PAGER_FAULT_CAP), XR_OK);
@@ -240,7 +217,7 @@ static void stress_client(uint64_t id)
 }
 
 /* 64 client threads, 4 server threads, 100,032 calls: none lost, none duplicated. */
-static void stress_64_clients_4_servers(void)
+UTEST(ipc, stress_64_clients_4_servers)
 {
     for (int i = 0; i < SERVERS; i++)
         UT_EQ(ut_thread(stress_server, (uint64_t)i, 120, T0 + i), XR_OK);
@@ -266,24 +243,11 @@ static void stress_64_clients_4_servers(void)
         UT_EQ(server_bad[i], 0);
 }
 
-static void nothing_leaked(void)
+UTEST(ipc, nothing_leaked)
 {
     UT_EQ(xr_cap_delete(EPX), XR_OK);
     UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
     UT_EQ(xr_info(XR_INFO_THREADS), 1);
     /* every frame is either free or charged to init (its own new thread stacks) */
-    UT_EQ(frames_accounted(), frames_at_start);
-}
-
-void tests_ipc_system(void)
-{
-    ut_run("ipc/cross_as_fastpath_slowpath_identical", cross_as_calls);
-    ut_run("ipc/server_dies_mid_call", server_dies_mid_call);
-    ut_run("ipc/caller_dies_before_reply", caller_dies_before_reply);
-    ut_run("ipc/fault_handler_resumes", fault_handler_resumes);
-    ut_run("ipc/fault_handler_kills", fault_handler_kills);
-    ut_run("ipc/fault_handler_dies_thread_retries", fault_handler_dies_thread_retries);
-    ut_run("ipc/pager_demand_paging", pager_demand_paging);
-    ut_run("ipc/stress_64_clients_4_servers", stress_64_clients_4_servers);
-    ut_run("ipc/nothing_leaked", nothing_leaked);
+    UT_EQ(ut_frames_accounted(), frames_at_start);
 }

@@ -1,11 +1,9 @@
 /* User tests of isolation: each forbidden act in a child process ends that process with
  * the right fault, and only it; init, the kernel and the frame count carry on. */
-#include "../child/child_modes.h"
+#include "user/child/child_modes.h"
 #include "utest.h"
 
-#define CHILD_QUOTA 128
-
-static uint64_t frames_before;
+static uint64_t frames_before; /* before the first child: children_leak_nothing compares */
 
 /* Run the child in mode and expect it killed by vector. */
 #define EXPECT_KILLED(mode, vector)                                                                \
@@ -15,48 +13,60 @@ static uint64_t frames_before;
         UT_EQ(xr_status_code(st_), vector);                                                        \
     } while (0)
 
-static void read_kernel(void)
+UTEST(user, isolation_read_kernel_memory)
 {
+    size_t size;
+    ut_module("child", &size); /* map it now: its page tables stay */
+    frames_before = xr_info(XR_INFO_FRAMES_FREE);
     EXPECT_KILLED(CHILD_READ_KERNEL, 14);
 }
-static void write_kernel(void)
+
+UTEST(user, isolation_write_kernel_memory)
 {
     EXPECT_KILLED(CHILD_WRITE_KERNEL, 14);
 }
-static void exec_data(void)
+
+UTEST(user, isolation_execute_data_page)
 {
     EXPECT_KILLED(CHILD_EXEC_STACK, 14);
 }
-static void privileged_insn(void)
+
+UTEST(user, isolation_privileged_instruction)
 {
     EXPECT_KILLED(CHILD_PRIVILEGED, 13);
 }
-static void port_io_without_cap(void)
+
+UTEST(user, isolation_port_io_without_cap)
 {
     EXPECT_KILLED(CHILD_PORT_IO, 13);
 }
-static void divide_error(void)
+
+UTEST(user, isolation_divide_error)
 {
     EXPECT_KILLED(CHILD_DIVIDE, 0);
 }
-static void invalid_opcode(void)
+
+UTEST(user, isolation_invalid_opcode)
 {
     EXPECT_KILLED(CHILD_INVALID_OPCODE, 6);
 }
-static void null_pointer(void)
+
+UTEST(user, isolation_null_pointer)
 {
     EXPECT_KILLED(CHILD_NULL, 14);
 }
-static void write_own_text(void)
+
+UTEST(user, isolation_write_own_text)
 {
     EXPECT_KILLED(CHILD_WRITE_TEXT, 14);
 }
-static void noncanonical(void)
+
+UTEST(user, isolation_noncanonical_address)
 {
     EXPECT_KILLED(CHILD_NONCANONICAL, 13);
 }
 
-static void exit_code(void)
+UTEST(user, process_exit_code)
 {
     uint64_t st = ut_child(CHILD_EXIT_42, CHILD_QUOTA, 2000);
     UT_EQ(xr_status_state(st), XR_PROC_EXITED);
@@ -64,22 +74,14 @@ static void exit_code(void)
 }
 
 /* A process that never stops is stopped by a kill from its creator. */
-static void kill_spinning(void)
+UTEST(user, process_kill)
 {
     uint64_t st = ut_child(CHILD_SPIN, CHILD_QUOTA, 100);
     UT_EQ(st, 0); /* ut_child timed out and killed it */
     UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
 }
 
-/* Everything the children had, frames and kernel objects, came back. */
-static void nothing_leaked(void)
-{
-    UT_EQ(xr_info(XR_INFO_FRAMES_FREE), frames_before);
-    UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
-    UT_EQ(xr_info(XR_INFO_THREADS), 1);
-}
-
-static void quota_enforced(void)
+UTEST(user, quota_enforced)
 {
     uint64_t used = xr_info(XR_INFO_QUOTA_USED);
     UT_EQ(xr_process_create(xr_info(XR_INFO_QUOTA_LIMIT) + 1, UT_SLOT_PROC), XR_ENOMEM);
@@ -100,23 +102,10 @@ static void quota_enforced(void)
     UT_EQ(xr_info(XR_INFO_QUOTA_USED), used);
 }
 
-void tests_isolation(void)
+/* Everything the children had, frames and kernel objects, came back. */
+UTEST(user, children_leak_nothing)
 {
-    size_t size;
-    ut_module("child", &size); /* map it now: its page tables stay */
-    frames_before = xr_info(XR_INFO_FRAMES_FREE);
-    ut_run("user/isolation_read_kernel_memory", read_kernel);
-    ut_run("user/isolation_write_kernel_memory", write_kernel);
-    ut_run("user/isolation_execute_data_page", exec_data);
-    ut_run("user/isolation_privileged_instruction", privileged_insn);
-    ut_run("user/isolation_port_io_without_cap", port_io_without_cap);
-    ut_run("user/isolation_divide_error", divide_error);
-    ut_run("user/isolation_invalid_opcode", invalid_opcode);
-    ut_run("user/isolation_null_pointer", null_pointer);
-    ut_run("user/isolation_write_own_text", write_own_text);
-    ut_run("user/isolation_noncanonical_address", noncanonical);
-    ut_run("user/process_exit_code", exit_code);
-    ut_run("user/process_kill", kill_spinning);
-    ut_run("user/quota_enforced", quota_enforced);
-    ut_run("user/children_leak_nothing", nothing_leaked);
+    UT_EQ(xr_info(XR_INFO_FRAMES_FREE), frames_before);
+    UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
+    UT_EQ(xr_info(XR_INFO_THREADS), 1);
 }

@@ -1,13 +1,13 @@
 /* User tests of the system-call boundary: bad pointers, bad numbers, bad arguments all
  * return errors; then a child makes 10,000 random system calls and the kernel is still
  * healthy afterwards, with nothing leaked. */
+#include "user/child/child_modes.h"
 #include "utest.h"
 
-#define CHILD_FUZZ  13
 #define FUZZ_CALLS  10000
 #define FUZZ_VICTIM 120
 
-static void bad_pointers(void)
+UTEST(user, syscall_bad_pointers)
 {
     char ok[8] = "x";
     UT_EQ(xr_debug_write((const char *)0xffffffff80100000ul, 10), XR_EFAULT);
@@ -26,7 +26,7 @@ static void bad_pointers(void)
     UT_EQ(xr_cap_delete(UT_SLOT_PROC), XR_OK);
 }
 
-static void bad_arguments(void)
+UTEST(user, syscall_bad_arguments)
 {
     UT_EQ(xr_syscall0(XR_SYS_COUNT), XR_ENOSYS);
     UT_EQ(xr_syscall0(1000), XR_ENOSYS);
@@ -51,7 +51,7 @@ static void bad_arguments(void)
     UT_EQ(xr_map_memory(XR_SLOT_SELF, XR_SLOT_FIRST_MODULE, 1ul << 40, 0x70000000, 0), XR_ERANGE);
 }
 
-static void sysret_hole_closed(void)
+UTEST(user, sysret_hole_closed)
 {
     /* a thread may not be sent to a non-canonical or kernel address */
     UT_EQ(xr_thread_create(XR_SLOT_SELF, UT_SLOT_SCRATCH), XR_OK);
@@ -64,11 +64,10 @@ static void sysret_hole_closed(void)
 /* 10,000 random calls from a child that holds a full cap to a victim process, a memory
  * cap and nothing else; it must finish them all (never be killed by the kernel's doing),
  * and afterwards the kernel must still work and every frame must be back. */
-static void syscall_fuzz(void)
+UTEST(user, syscall_fuzz_10000)
 {
     size_t size;
-    const void *image = ut_module("child", &size);
-    UT_ASSERT(image);
+    UT_ASSERT(ut_module("child", &size)); /* mapped before the counts: its tables stay */
     /* the endpoint, notification and memory-object caches keep one slab page once used:
      * make them now */
     UT_EQ(xr_syscall1(XR_SYS_ENDPOINT_CREATE, UT_SLOT_SCRATCH), XR_OK);
@@ -79,11 +78,12 @@ static void syscall_fuzz(void)
     UT_EQ(xr_cap_delete(UT_SLOT_SCRATCH + 2), XR_OK);
     uint64_t frames = xr_info(XR_INFO_FRAMES_FREE), objects = xr_info(XR_INFO_OBJECTS);
     UT_EQ(xr_process_create(64, FUZZ_VICTIM), XR_OK);
-    UT_EQ(xr_spawn_elf(image, size, 512, CHILD_FUZZ | 12345ul << 8, 100, UT_SLOT_PROC,
-                       UT_SLOT_THREAD),
+    UT_EQ(ut_child_spawn(CHILD_FUZZ | 12345ul << 8, 512, 100), XR_OK);
+    UT_EQ(xr_process_give_cap(UT_SLOT_PROC, FUZZ_VICTIM, XR_CHILD_SLOT_FUZZ_VICTIM, XR_RIGHTS_ALL),
           XR_OK);
-    UT_EQ(xr_process_give_cap(UT_SLOT_PROC, FUZZ_VICTIM, 5, XR_RIGHTS_ALL), XR_OK);
-    UT_EQ(xr_process_give_cap(UT_SLOT_PROC, XR_SLOT_FIRST_MODULE, 6, XR_RIGHTS_ALL), XR_OK);
+    UT_EQ(xr_process_give_cap(UT_SLOT_PROC, XR_SLOT_FIRST_MODULE, XR_CHILD_SLOT_FUZZ_MEMORY,
+                              XR_RIGHTS_ALL),
+          XR_OK);
     uint64_t st = 0;
     for (int i = 0; i < 3000; i++) {
         xr_process_status(UT_SLOT_PROC, &st);
@@ -101,12 +101,4 @@ static void syscall_fuzz(void)
     UT_EQ(xr_null(), XR_OK);
     UT_EQ(xr_info(XR_INFO_FRAMES_FREE), frames);
     UT_EQ(xr_info(XR_INFO_OBJECTS), objects);
-}
-
-void tests_robustness(void)
-{
-    ut_run("user/syscall_bad_pointers", bad_pointers);
-    ut_run("user/syscall_bad_arguments", bad_arguments);
-    ut_run("user/sysret_hole_closed", sysret_hole_closed);
-    ut_run("user/syscall_fuzz_10000", syscall_fuzz);
 }

@@ -11,7 +11,7 @@ static void set_flag(uint64_t v)
     flag = v;
 }
 
-static void thread_runs(void)
+UTEST(user, thread_runs_and_ends)
 {
     flag = 0;
     UT_EQ(ut_thread(set_flag, 77, 150, UT_SLOT_THREADS), XR_OK);
@@ -25,7 +25,7 @@ static void record(uint64_t id)
 }
 
 /* Three threads made while init (priority 200) runs; they run when init sleeps, highest first. */
-static void priority_order(void)
+UTEST(user, priority_order)
 {
     order_n = 0;
     UT_EQ(ut_thread(record, 1, 110, UT_SLOT_THREADS), XR_OK);
@@ -47,7 +47,7 @@ static void spin(uint64_t i)
 }
 
 /* Two threads that never yield, at one priority: the timer must share the CPU. */
-static void timer_preemption(void)
+UTEST(user, timer_preemption)
 {
     counter[0] = counter[1] = stop = 0;
     UT_EQ(ut_thread(spin, 0, 100, UT_SLOT_THREADS), XR_OK);
@@ -73,7 +73,7 @@ static void ping(uint64_t me)
     }
 }
 
-static void yield_alternates(void)
+UTEST(user, yield_alternates)
 {
     turn = 0;
     pings[0] = pings[1] = 0;
@@ -85,7 +85,7 @@ static void yield_alternates(void)
     UT_EQ(pings[1], 50);
 }
 
-static void sleep_waits(void)
+UTEST(user, sleep_waits)
 {
     uint64_t tick_us = xr_info(XR_INFO_TICK_US);
     uint64_t t0 = xr_info(XR_INFO_TICKS);
@@ -118,7 +118,7 @@ static void fpu_worker(uint64_t seed)
     }
 }
 
-static void fpu_isolation(void)
+UTEST(user, fpu_state_isolated)
 {
     fpu_bad[0] = fpu_bad[1] = fpu_rounds[0] = fpu_rounds[1] = 0;
     UT_EQ(ut_thread(fpu_worker, 3, 120, UT_SLOT_THREADS), XR_OK);
@@ -129,21 +129,10 @@ static void fpu_isolation(void)
     UT_EQ(fpu_bad[0] + fpu_bad[1], 0);
 }
 
-static void priority_limits(void)
+UTEST(user, priority_limits)
 {
     UT_EQ(xr_thread_set_prio(XR_SLOT_SELF_THREAD, INIT_PRIO + 1), XR_EPERM);
     UT_EQ(xr_thread_set_prio(XR_SLOT_SELF_THREAD, 300), XR_EINVAL);
     UT_EQ(xr_thread_set_affinity(XR_SLOT_SELF_THREAD, 7), XR_EINVAL);
     UT_EQ(xr_thread_start(XR_SLOT_SELF_THREAD), XR_EBUSY); /* already running */
-}
-
-void tests_sched(void)
-{
-    ut_run("user/thread_runs_and_ends", thread_runs);
-    ut_run("user/priority_order", priority_order);
-    ut_run("user/timer_preemption", timer_preemption);
-    ut_run("user/yield_alternates", yield_alternates);
-    ut_run("user/sleep_waits", sleep_waits);
-    ut_run("user/fpu_state_isolated", fpu_isolation);
-    ut_run("user/priority_limits", priority_limits);
 }

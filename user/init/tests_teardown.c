@@ -3,7 +3,7 @@
  * holding each other) that are freed, pools that one process cannot empty for others,
  * and a fault endpoint that dies under a waiting thread. Each checks that every frame
  * and kernel object is back afterwards. */
-#include "../child/child_modes.h"
+#include "user/child/child_modes.h"
 #include "utest.h"
 
 #define CUR_P     120 /* the chain's current head and its thread */
@@ -18,30 +18,6 @@
 #define IN_NEXT   10 /* where a chain link keeps its caps to the next one */
 #define IN_NEXT_T 11
 #define MEM_VA    0x10000000ul
-
-/* Every frame is free, charged to init, or held by a kernel object cache. */
-static uint64_t frames_accounted(void)
-{
-    return xr_info(XR_INFO_FRAMES_FREE) + xr_info(XR_INFO_QUOTA_USED) +
-           xr_info(XR_INFO_KERNEL_CACHED);
-}
-
-typedef struct {
-    uint64_t frames, objects, quota;
-} snapshot_t;
-
-static snapshot_t snapshot(void)
-{
-    return (snapshot_t){frames_accounted(), xr_info(XR_INFO_OBJECTS), xr_info(XR_INFO_QUOTA_USED)};
-}
-
-#define UT_SAME(a, b)                                                                              \
-    do {                                                                                           \
-        snapshot_t b_ = (b);                                                                       \
-        UT_EQ(b_.frames, (a).frames);                                                              \
-        UT_EQ(b_.objects, (a).objects);                                                            \
-        UT_EQ(b_.quota, (a).quota);                                                                \
-    } while (0)
 
 /* How many chain links (kernel, table and total frames each) init's budgets allow, with
  * room to spare for the rest of the tests, at most want. */
@@ -60,7 +36,7 @@ static unsigned links_affordable(unsigned want, uint64_t kernel, uint64_t pt)
  * grows, and nothing leaks. */
 static void chain_recipe(unsigned n)
 {
-    snapshot_t before = snapshot();
+    ut_snapshot_t before = ut_snapshot();
     UT_EQ(xr_process_create_split(7, CUR_P, 5, 2), XR_OK);
     for (unsigned i = 0; i < n; i++) {
         UT_EQ(xr_process_create_split(7, NEW_P, 5, 2), XR_OK);
@@ -70,10 +46,10 @@ static void chain_recipe(unsigned n)
     }
     UT_EQ(xr_info(XR_INFO_PROCESSES), 2); /* init and the last link */
     UT_EQ(xr_cap_delete(CUR_P), XR_OK);
-    UT_SAME(before, snapshot());
+    UT_SAME(before, ut_snapshot());
 }
 
-static void chain_recipe_10000(void)
+UTEST(teardown, chain_recipe_10000)
 {
     chain_recipe(10000);
 }
@@ -105,16 +81,16 @@ static void chain_of_live_links(unsigned n)
     UT_ASSERT(xr_info(XR_INFO_REAP_LONGEST) >= 2 * n); /* a process and a thread a link */
 }
 
-static void chain_of_live_links_test(void)
+UTEST(teardown, chain_of_live_links)
 {
     unsigned n = links_affordable(ut_cmdline_has("test=deep") ? 10000 : 1000, 5 + 6, 2);
     UT_ASSERT(n >= 100);
     printf("teardown: a chain of %u live links\n", n);
     /* twice: the first run may grow the kernel-stack area's page tables, which stay */
     chain_of_live_links(n);
-    snapshot_t before = snapshot();
+    ut_snapshot_t before = ut_snapshot();
     chain_of_live_links(n);
-    UT_SAME(before, snapshot());
+    UT_SAME(before, ut_snapshot());
 }
 
 /* A process without threads holding a cap to itself. */
@@ -149,23 +125,23 @@ static void cycle_mutual(void)
     UT_EQ(xr_cap_delete(P2), XR_OK);
 }
 
-static void cycles_freed(void)
+UTEST(teardown, cycles_freed)
 {
-    snapshot_t before = snapshot();
+    ut_snapshot_t before = ut_snapshot();
     for (int round = 0; round < 20; round++) {
         cycle_self();
         cycle_mapped_memory();
         cycle_mutual();
     }
     UT_EQ(xr_info(XR_INFO_PROCESSES), 1);
-    UT_SAME(before, snapshot());
+    UT_SAME(before, ut_snapshot());
 }
 
 /* A process may use its own budget of kernel frames (thread stacks) and page tables to
  * the end; others are not affected. */
-static void pools_bounded_per_process(void)
+UTEST(teardown, pools_bounded_per_process)
 {
-    snapshot_t before = snapshot();
+    ut_snapshot_t before = ut_snapshot();
     UT_EQ(xr_process_create(20000, P1), XR_OK);
     unsigned threads = 0, pages = 0;
     long err = XR_OK;
@@ -193,22 +169,21 @@ static void pools_bounded_per_process(void)
     UT_EQ(xr_cap_delete(P2), XR_OK);
     UT_EQ(xr_process_kill(P1), XR_OK);
     UT_EQ(xr_cap_delete(P1), XR_OK);
-    UT_SAME(before, snapshot());
+    UT_SAME(before, ut_snapshot());
 }
 
 /* The finding: a child faults with a fault endpoint nobody receives on; the endpoint's
  * caps are deleted, then the thread's fault endpoint is cleared, which destroys the
  * endpoint under the queued thread. The thread retries its instruction, faults with no
  * handler, and its process is killed; the kernel is unharmed. */
-static void fault_endpoint_dies(void)
+UTEST(teardown, fault_endpoint_dies)
 {
     size_t size;
-    const void *image = ut_module("child", &size);
-    UT_ASSERT(image);
-    snapshot_t before = snapshot();
+    UT_ASSERT(ut_module("child", &size)); /* mapped before the snapshot: its tables stay */
+    ut_snapshot_t before = ut_snapshot();
     UT_EQ(xr_endpoint_create(EP_E), XR_OK);
     UT_EQ(xr_cap_copy(EP_E, EP_F, XR_RIGHT_WRITE, 0), XR_OK);
-    UT_EQ(xr_spawn_elf(image, size, 128, CHILD_TOUCH, 100, UT_SLOT_PROC, UT_SLOT_THREAD), XR_OK);
+    UT_EQ(ut_child_spawn(CHILD_TOUCH, CHILD_QUOTA, 100), XR_OK);
     UT_EQ(xr_thread_set_fault(UT_SLOT_THREAD, EP_F), XR_OK);
     xr_sleep_us(20000); /* the child runs, faults, and waits on the endpoint */
     uint64_t state = 0;
@@ -220,14 +195,5 @@ static void fault_endpoint_dies(void)
     uint64_t st = ut_child_end(1000);
     UT_EQ(xr_status_state(st), XR_PROC_KILLED);
     UT_EQ(xr_status_code(st), 14);
-    UT_SAME(before, snapshot());
-}
-
-void tests_teardown(void)
-{
-    ut_run("teardown/chain_recipe_10000", chain_recipe_10000);
-    ut_run("teardown/chain_of_live_links", chain_of_live_links_test);
-    ut_run("teardown/cycles_freed", cycles_freed);
-    ut_run("teardown/pools_bounded_per_process", pools_bounded_per_process);
-    ut_run("teardown/fault_endpoint_dies", fault_endpoint_dies);
+    UT_SAME(before, ut_snapshot());
 }

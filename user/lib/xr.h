@@ -1,4 +1,5 @@
-/* The one header user programs include: system calls, printf, string functions, spawning.
+/* The one header native user programs include: system calls (syscall.h), the mini C library's
+ * printf and string functions (mini/mini.h), spawning.
  *
  * A program defines `int main(uint64_t arg)`: crt0.S calls it with the argument its creator
  * passed (for init, the address of the boot-information page) and exits with its return value.
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mini/mini.h"
 #include "syscall.h"
 
 /* The program's entry point, called by crt0.S. */
@@ -19,40 +21,6 @@ int main(uint64_t arg);
 
 /* The name of an XR_* error code ("XR_ENOMEM"), or "unknown error". */
 const char *xr_strerror(long err);
-
-/* ---- printf.c: formatting as lib/format.h documents (%d %i %u %x %X %p %s %c %%, l ll z,
- * flags 0 -, width, precision). Output goes to the kernel console through XR_SYS_DEBUG_WRITE, one
- * write per line (or per 1024 bytes), and nothing stays buffered after a call returns. ---- */
-
-/* Prints fmt; returns the characters formatted, or -1 if a console write failed. */
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* printf with a va_list. */
-int vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-
-/* Prints s and a newline; returns 0, or -1 if a console write failed. */
-int puts(const char *s);
-
-/* C99 snprintf: at most size - 1 characters and a NUL into buf (buf may be NULL when size is 0);
- * returns the length the whole output would have had. */
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* C99 vsnprintf; see snprintf. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-
-/* ---- string.c: the C library's meanings (the compiler may call the first four itself). ---- */
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-/* Copies at most n bytes of src and pads with NULs up to n; like C, dst is unterminated when
- * strlen(src) >= n. */
-char *strncpy(char *dst, const char *src, size_t n);
 
 /* ---- spawn.c ---- */
 

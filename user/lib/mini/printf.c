@@ -1,6 +1,6 @@
-/* printf, puts and snprintf for user programs: kernel/format.c formats, the console prints. */
+/* printf, puts and snprintf for user programs: lib/format.c formats, the console prints. */
 #include "lib/format.h"
-#include "xr.h"
+#include "xr.h" /* mini/mini.h, and the console write of syscall.h */
 
 /* The most XR_SYS_DEBUG_WRITE accepts at once. */
 #define CONSOLE_CHUNK 1024

@@ -1,4 +1,4 @@
-/* Shared helpers of init's tests: threads inside init and runs of the child program. */
+/* Threads inside the test program: ut_thread, ut_ipcbuf, ut_thread_join (utest.h). */
 #include "utest.h"
 
 #define THREAD_STACKS      0x0000000060000000ul /* 64 KiB per slot, 16 KiB mapped at its top */
@@ -69,33 +69,4 @@ bool ut_thread_join(xr_cap_t slot, unsigned ms)
     }
     xr_cap_delete(slot);
     return state == XR_THREAD_DEAD;
-}
-
-uint64_t ut_child_end(unsigned ms)
-{
-    uint64_t st = 0;
-    for (unsigned waited = 0; waited <= ms; waited += 10) {
-        xr_process_status(UT_SLOT_PROC, &st);
-        if (xr_status_state(st) != XR_PROC_RUNNING)
-            break;
-        xr_sleep_us(10000);
-    }
-    if (xr_status_state(st) == XR_PROC_RUNNING) {
-        xr_process_kill(UT_SLOT_PROC);
-        st = 0;
-    }
-    xr_cap_delete(UT_SLOT_THREAD);
-    xr_cap_delete(UT_SLOT_PROC);
-    return st;
-}
-
-uint64_t ut_child(uint64_t mode, uint64_t quota, unsigned ms)
-{
-    size_t size;
-    const void *image = ut_module("child", &size);
-    if (!image)
-        return 0;
-    if (xr_spawn_elf(image, size, quota, mode, 100, UT_SLOT_PROC, UT_SLOT_THREAD))
-        return 0;
-    return ut_child_end(ms);
 }
