@@ -1,7 +1,7 @@
 /* The self-test runner: walks the .ktests section the KTEST macro fills. */
 #include "kernel/ktest.h"
-#include "lib/format.h"
 #include "kernel/string.h"
+#include "lib/format.h"
 
 extern const ktest_t __ktests_start[], __ktests_end[];
 

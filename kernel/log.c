@@ -2,8 +2,8 @@
 #include "kernel/log.h"
 #include "arch/arch.h"
 #include "drivers/console.h"
-#include "lib/format.h"
 #include "kernel/kernel.h"
+#include "lib/format.h"
 
 #define LINE_MAX 256
 

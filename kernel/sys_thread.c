@@ -65,7 +65,14 @@ SYSCALL(thread_set_affinity)
     thread_t *t = thread_cap(a[0], XR_RIGHT_WRITE, &err);
     if (!t)
         return err;
-    return a[1] == 0 ? XR_OK : XR_EINVAL; /* one core for now */
+    if (a[1] == XR_CPU_ANY) { /* placed now if it runs, else when it starts */
+        t->place_any = t->state == TS_STOPPED;
+        return t->place_any ? XR_OK : sched_set_cpu(t, sched_place());
+    }
+    if (a[1] >= arch_cpus_online())
+        return XR_EINVAL;
+    t->place_any = false;
+    return sched_set_cpu(t, (unsigned)a[1]);
 }
 
 SYSCALL(thread_start)

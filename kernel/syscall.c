@@ -105,6 +105,12 @@ SYSCALL(info)
     case XR_INFO_REAP_LONGEST:
         *value = kobj_reap_longest();
         break;
+    case XR_INFO_CPUS:
+        *value = arch_cpus_online();
+        break;
+    case XR_INFO_SHOOTDOWNS:
+        *value = mm_tlb_shootdowns;
+        break;
     case XR_INFO_TICKS:
         *value = sched_ticks();
         break;

@@ -1,11 +1,11 @@
 /* Self-tests of the generic kernel foundation: formatting, command line, boot
  * information, symbols and string routines. */
 #include "arch/arch.h"
-#include "lib/format.h"
 #include "kernel/kernel.h"
 #include "kernel/ksyms.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
+#include "lib/format.h"
 
 KTEST(kernel, format)
 {

@@ -32,6 +32,7 @@ thread_t *thread_create(process_t *p)
     t->state = TS_STOPPED;
     t->prio = THREAD_DEFAULT_PRIO; /* never above its creator's: see below */
     thread_t *creator = thread_current();
+    t->cpu = creator ? creator->cpu : 0; /* its creator's CPU until told otherwise */
     if (creator && creator->proc && creator->prio < t->prio)
         t->prio = creator->prio;
     arch_thread_init_user(&t->arch, stack, arch_phys_to_virt(fpu));
@@ -46,6 +47,9 @@ kerr_t thread_start(thread_t *t)
 {
     if (t->state != TS_STOPPED)
         return XR_EBUSY;
+    if (t->place_any)
+        t->cpu = sched_place();
+    t->place_any = false;
     t->state = TS_RUNNABLE;
     sched_enqueue(t);
     return XR_OK;

@@ -33,7 +33,8 @@ typedef struct thread {
     struct process *proc; /* NULL for a CPU's idle thread */
     thread_state_t state;
     uint8_t prio;                   /* 0..255, higher runs first */
-    unsigned cpu;                   /* the CPU whose queue holds it */
+    unsigned cpu;                   /* the CPU whose queue holds it (its affinity) */
+    bool place_any;                 /* stopped, to be placed on the least loaded CPU at start */
     unsigned slice;                 /* timer ticks left in its time slice */
     uint64_t wake_tick;             /* when sleeping */
     bool reaped;                    /* stack and FPU page returned */

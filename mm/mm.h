@@ -152,6 +152,7 @@ static inline mm_as_t *mm_as_current(void)
  * drop its stale translations before this returns: a flush, or (drop) leaving as for the
  * kernel's own tables, as its page tables are about to be freed. Kernel lock held. */
 void mm_tlb_shootdown(mm_as_t *as, bool drop);
+extern uint64_t mm_tlb_shootdowns; /* requests sent, for XR_INFO_SHOOTDOWNS */
 /* Carry out this CPU's pending shootdown request, if any; returns true when it dropped an
  * address space the interrupted code ran on. Lock-free: from the TLB interrupt and from
  * the kernel lock's spin. */

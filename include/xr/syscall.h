@@ -43,7 +43,8 @@ enum xr_syscall {
     XR_SYS_THREAD_CREATE,    /* (proc, dst) a new thread, stopped */
     XR_SYS_THREAD_SET_REGS,  /* (thread, rip, rsp, arg) rdi = arg at start */
     XR_SYS_THREAD_SET_PRIO,  /* (thread, priority 0..255, higher runs first) */
-    XR_SYS_THREAD_SET_AFFINITY, /* (thread, cpu) */
+    XR_SYS_THREAD_SET_AFFINITY, /* (thread, cpu) the CPU it runs on (XR_CPU_ANY: the least loaded
+                                   at its start); a new thread runs on its creator's */
     XR_SYS_THREAD_START,        /* (thread) */
     XR_SYS_THREAD_STATUS,       /* (thread) -> XR_THREAD_* */
     XR_SYS_IOPORT_IN,           /* (ioport, port, width 1|2|4) -> value */
@@ -96,8 +97,13 @@ enum xr_info {
     XR_INFO_QUOTA_KERNEL_LIMIT, /* the limits of the two small pools, inside the total */
     XR_INFO_QUOTA_PT_LIMIT,
     XR_INFO_REAP_LONGEST, /* the most objects one teardown has handled (iteratively) */
+    XR_INFO_CPUS,         /* CPUs online */
+    XR_INFO_SHOOTDOWNS,   /* TLB shootdown requests sent to other CPUs since boot */
     XR_INFO_COUNT
 };
+
+/* XR_SYS_THREAD_SET_AFFINITY: any CPU, the least loaded when the thread starts. */
+#define XR_CPU_ANY 0xffffffffu
 
 /* The largest budget XR_SYS_PROCESS_CREATE accepts (larger: XR_ENOMEM). */
 #define XR_QUOTA_MAX (1ul << 40)
