@@ -89,13 +89,15 @@ static long server_join(void)
 
 /* A new endpoint in BENCH_SLOT_EP and its server: a thread of this process, or ipcserver
  * (cross). */
-static long server_start(bool cross)
+static long server_start(bool cross, bool other_core)
 {
     long err = xr_endpoint_create(BENCH_SLOT_EP);
     if (err != XR_OK)
         return err;
     server_err = XR_OK;
     err = cross ? server_spawn() : bench_peer_start(server_thread, 0, BENCH_PRIO);
+    if (err == XR_OK && other_core && xr_info(XR_INFO_CPUS) > 1)
+        err = xr_thread_set_affinity(cross ? BENCH_SLOT_SERVER_THREAD : BENCH_SLOT_PEER, 1);
     if (err != XR_OK)
         xr_cap_delete(BENCH_SLOT_EP);
     return err;
@@ -175,7 +177,8 @@ static long oneway_loop(uint64_t *raw, unsigned count, uint64_t half)
 
 long bench_ipc_run(bool cross, bench_fn_t loop, uint64_t arg, uint64_t *raw, unsigned count)
 {
-    long err = server_start(cross);
+    long err = server_start(cross, arg & BENCH_OTHER_CORE);
+    arg &= ~BENCH_OTHER_CORE;
     if (err != XR_OK)
         return err;
     err = loop(raw, count, arg);

@@ -42,6 +42,10 @@ static const bench_case_t cases[] = {
     /* one cap (the endpoint itself), no words: the server deletes it and replies one word */
     {"ipc_rt_cross_as_cap", case_ipc_rt, BENCH_CROSS | XR_TAG(BENCH_LABEL_CAP, 1, 0),
      overhead_local, 0},
+    {"ipc_rt_cross_core", case_ipc_rt, BENCH_OTHER_CORE | BENCH_ECHO(XR_MSG_REGS), overhead_local,
+     0},
+    {"ipc_rt_cross_core_as", case_ipc_rt, BENCH_CROSS | BENCH_OTHER_CORE | BENCH_ECHO(XR_MSG_REGS),
+     overhead_local, 0},
     {"notify_wake", case_notify_wake, 0, overhead_shared, 0},
     {"chan_msg_64b", case_chan_msg, 1, overhead_chan_msg, 0},
     {"chan_msg_64b_batched", case_chan_msg, BENCH_CHAN_BATCH, overhead_chan_msg, 0},

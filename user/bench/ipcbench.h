@@ -51,8 +51,10 @@ long case_notify_wake(uint64_t *raw, unsigned count, uint64_t arg);
 
 /* The argument of the IPC cases: BENCH_CROSS or not (the server in ipcserver, or in a thread of
  * this process), with the call's tag (case_ipc_rt) or the half (case_ipc_oneway). */
-#define BENCH_CROSS     (1ul << 63)
-#define BENCH_ECHO(len) XR_TAG(BENCH_LABEL_ECHO, 0, len)
+#define BENCH_CROSS (1ul << 63)
+/* ... and the server on another CPU than the client (CPU 1), when there is one. */
+#define BENCH_OTHER_CORE (1ul << 62)
+#define BENCH_ECHO(len)  XR_TAG(BENCH_LABEL_ECHO, 0, len)
 enum { BENCH_ONEWAY_CALL, BENCH_ONEWAY_REPLY };
 
 /* Round trips of a call with the tag in arg, and the server's answer. */
