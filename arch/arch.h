@@ -213,6 +213,10 @@ void arch_timer_init(unsigned hz, const pt_ops_t *ops);
 #define ARCH_IRQ_LINES       24
 #define ARCH_IRQ_VECTOR_BASE 0x30
 unsigned arch_irq_lines(void);
+/* Before arch_timer_init: the I/O APIC's address (0: the usual 0xfec00000) and the
+ * polarity and trigger of lines that firmware describes (ACPI MADT overrides: flags in
+ * ACPI's encoding, bits 0-1 polarity, 2-3 trigger). */
+void arch_irq_config(uint64_t ioapic_phys, unsigned gsi, uint16_t flags);
 /* Unmask (enable) or mask a line. */
 void arch_irq_route(unsigned line, bool enable);
 void kernel_irq(unsigned line);

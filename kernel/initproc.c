@@ -111,6 +111,9 @@ static kerr_t build_init(const uint8_t *file, const elf_image_t *img)
     bi->magic = XR_BOOTINFO_MAGIC;
     strncpy_bounded(bi->cmdline, kboot.cmdline, sizeof(bi->cmdline));
     bi->quota_frames = p->quota.limit;
+    for (unsigned irq = 0; irq < 16; irq++)
+        bi->isa_gsi[irq] = smp_isa_gsi(irq);
+    bi->cpus = arch_cpus_online();
     if ((err = give_caps(p, t, bi)))
         return err;
     t->prio = INIT_PRIORITY;

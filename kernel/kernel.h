@@ -16,5 +16,7 @@ void kmain(uint32_t mb_phys);
 /* kernel/smp.c: how many cores to use (the MADT, smp=), then start them. */
 unsigned smp_plan(void);
 void smp_start(unsigned n);
+/* The interrupt line of ISA IRQ irq after the MADT's overrides (identity without one). */
+uint8_t smp_isa_gsi(unsigned irq);
 
 #endif

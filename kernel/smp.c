@@ -30,6 +30,9 @@ unsigned smp_plan(void)
         kprintf("smp: %s; one core\n", err == XR_ENOENT ? "no MADT" : "the MADT is corrupt");
         return 1;
     }
+    arch_irq_config(madt.nioapics ? madt.ioapics[0].addr : 0, 0, 0);
+    for (unsigned i = 0; i < madt.noverrides; i++)
+        arch_irq_config(0, madt.overrides[i].gsi, madt.overrides[i].flags);
     unsigned want = kconfig.smp ? (unsigned)kconfig.smp : ARCH_MAX_CPUS;
     unsigned n = madt.ncpus < want ? madt.ncpus : want;
     n = n < ARCH_MAX_CPUS ? n : ARCH_MAX_CPUS;
@@ -60,4 +63,9 @@ _Noreturn void kernel_ap_main(unsigned cpu)
     sched_bind_cpu(cpu);
     kernel_lock();
     sched_start();
+}
+
+uint8_t smp_isa_gsi(unsigned irq)
+{
+    return have_madt ? (uint8_t)acpi_isa_gsi(&madt, irq, NULL) : (uint8_t)irq;
 }

@@ -43,8 +43,9 @@ uint32_t apic_timer_count(void);
 /* Signal end of interrupt for the vector being serviced (not for the spurious vector). */
 void apic_eoi(void);
 
-/* This CPU's local APIC id (xAPIC: 8 bits). */
+/* This CPU's local APIC id (xAPIC: 8 bits), and the boot CPU's. */
 uint32_t apic_id(void);
+uint32_t boot_apic_id(void);
 
 /* TSC ticks per second from the last apic_timer_calibrate(); 0 before the first. */
 uint64_t apic_tsc_hz(void);

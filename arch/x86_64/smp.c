@@ -25,6 +25,11 @@ static unsigned online = 1;
 static volatile unsigned arrived; /* the last CPU number that reached ap_main */
 static unsigned timer_hz;         /* the boot CPU's tick rate, for the others */
 
+uint32_t boot_apic_id(void)
+{
+    return online > 1 ? apic_of[0] : apic_id();
+}
+
 unsigned arch_cpus_online(void)
 {
     return online;

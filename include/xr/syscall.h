@@ -136,6 +136,9 @@ typedef struct xr_bootinfo {
         uint32_t reserved;
     } modules[XR_BOOTINFO_MAX_MODULES];
     uint64_t quota_frames; /* init's quota */
+    uint8_t isa_gsi[16];   /* the interrupt line (GSI, slot XR_SLOT_FIRST_IRQ + n) of ISA IRQ i,
+                            * after the ACPI MADT's overrides (the PIT's IRQ 0 is often GSI 2) */
+    uint32_t cpus;         /* CPUs online */
 } xr_bootinfo_t;
 #define XR_BOOTINFO_MAGIC 0x6f666e69746f6f62ul /* "bootinfo" */
 _Static_assert(sizeof(xr_bootinfo_t) <= 4096, "the boot information fits one page");

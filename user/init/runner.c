@@ -15,6 +15,11 @@ bool ut_cmdline_has(const char *word)
     return init_cmdline_has(word);
 }
 
+unsigned ut_isa_gsi(unsigned irq)
+{
+    return irq < 16 ? init_bootinfo->isa_gsi[irq] : irq;
+}
+
 int run_user_tests(const char *prefix)
 {
     printf("init: running the user tests\n");

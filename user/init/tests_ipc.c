@@ -397,7 +397,7 @@ UTEST(ipc, caps_never_land_in_slot_zero)
 }
 
 #define NTI     118
-#define PIT_GSI 2 /* ISA IRQ 0 arrives on GSI 2 on QEMU's and Bochs's machines */
+#define PIT_GSI (ut_isa_gsi(0)) /* ISA IRQ 0, remapped by the MADT (GSI 2 in QEMU and Bochs) */
 
 static void pit_out(unsigned port, unsigned v)
 {

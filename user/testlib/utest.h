@@ -63,6 +63,8 @@ void ut_fail(const char *file, int line, const char *what, long a, long b);
 const void *ut_module(const char *name, size_t *size);
 /* Does the kernel command line have this word (e.g. "test=deep")? */
 bool ut_cmdline_has(const char *word);
+/* The interrupt line (GSI) of ISA IRQ irq on this machine (the boot information's map). */
+unsigned ut_isa_gsi(unsigned irq);
 
 /* ---- Slots and addresses the tests use; init's own caps live below 16, the modules at 16.. ----
  */
