@@ -268,5 +268,8 @@ void kernel_ipi_resched(void);
 bool kernel_ipi_tlb(void); /* true: the interrupted thread's address space was dropped */
 /* Drop every non-global TLB entry of this CPU (reload CR3). */
 void arch_tlb_flush_all(void);
+/* Stop or restart this CPU's periodic tick (a worker core running one thread). */
+void arch_tick_stop(void);
+void arch_tick_start(void);
 
 #endif

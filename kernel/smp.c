@@ -55,7 +55,11 @@ void smp_start(unsigned n)
         if (n == 1)
             smp_active = false;
     }
-    kprintf("cpu: %u online\n", n);
+    sched_workers = kconfig.workers & ~1ul & ((1ul << n) - 1); /* the boot core manages */
+    kprintf("cpu: %u online", n);
+    if (sched_workers)
+        kprintf(", workers %lx (no tick while running one thread)", sched_workers);
+    kprintf("\n");
 }
 
 _Noreturn void kernel_ap_main(unsigned cpu)

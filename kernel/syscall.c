@@ -111,6 +111,12 @@ SYSCALL(info)
     case XR_INFO_SHOOTDOWNS:
         *value = mm_tlb_shootdowns;
         break;
+    case XR_INFO_CPU_TICKS:
+        *value = sched_cpu_ticks(arch_cpu_id());
+        break;
+    case XR_INFO_WORKERS:
+        *value = sched_workers;
+        break;
     case XR_INFO_TICKS:
         *value = sched_ticks();
         break;

@@ -21,7 +21,10 @@ struct runqueue {
 sched_hot_t sched_hot[ARCH_MAX_CPUS];
 
 static struct runqueue rqs[ARCH_MAX_CPUS];
-static thread_t *sleepers; /* every CPU's, sorted by wake_tick */
+static uint64_t cpu_ticks[ARCH_MAX_CPUS]; /* timer interrupts each CPU took */
+static bool ticking[ARCH_MAX_CPUS];       /* the CPU's periodic tick runs */
+uint64_t sched_workers;                   /* bit n: CPU n is a worker (workers=) */
+static thread_t *sleepers;                /* every CPU's, sorted by wake_tick */
 static uint64_t ticks;
 static unsigned next_cpu; /* placement of threads started anywhere: round robin */
 
@@ -65,11 +68,13 @@ void sched_enqueue(thread_t *t)
     q->nrunnable++;
     if (t->prio > h->best)
         h->best = t->prio;
-    if (h->current && (t->prio > h->current->prio || h->current == q->idle)) {
+    bool now = h->current && (t->prio > h->current->prio || h->current == q->idle);
+    if (now)
         h->need_switch = true;
-        if (cpu != arch_cpu_id())
-            arch_ipi_send(cpu, ARCH_IPI_RESCHED);
-    }
+    /* a worker running its one thread without a tick: a second thread needs the tick back
+     * (for time slices), so it is interrupted either way */
+    if (cpu != arch_cpu_id() && (now || !ticking[cpu]))
+        arch_ipi_send(cpu, ARCH_IPI_RESCHED);
 }
 
 static void runq_remove(thread_t *t)
@@ -141,6 +146,25 @@ int sched_cpu_running(const thread_t *t)
     return -1;
 }
 
+/* A worker core (workers=) running one thread and nothing else queued needs no tick: time
+ * and sleepers are the boot core's, and anything that changes its queue interrupts it
+ * (sched_enqueue). Any other state ticks. */
+static void worker_tick(struct runqueue *q, thread_t *next)
+{
+    unsigned me = arch_cpu_id();
+    bool quiet = (sched_workers >> me & 1) && me != 0 && next != q->idle && q->nrunnable == 0;
+    if (quiet && ticking[me])
+        arch_tick_stop();
+    else if (!quiet && !ticking[me])
+        arch_tick_start();
+    ticking[me] = !quiet;
+}
+
+uint64_t sched_cpu_ticks(unsigned cpu)
+{
+    return cpu < ARCH_MAX_CPUS ? cpu_ticks[cpu] : 0;
+}
+
 void sched_schedule(void)
 {
     struct runqueue *q = rq();
@@ -160,6 +184,7 @@ void sched_schedule(void)
     }
     h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
+    worker_tick(q, next);
     if (next != prev) {
         h->current = next;
         if (next->proc)
@@ -194,6 +219,7 @@ void sched_tick(void)
 {
     struct runqueue *q = rq();
     sched_hot_t *h = sched_here();
+    cpu_ticks[arch_cpu_id()]++;
     if (arch_cpu_id() == 0) { /* time and sleepers are the boot CPU's job */
         ticks++;
         while (sleepers && sleepers->wake_tick <= ticks) {
@@ -217,6 +243,10 @@ void kernel_ipi_resched(void)
 {
     struct runqueue *q = rq();
     sched_hot_t *h = sched_here();
+    if (!ticking[arch_cpu_id()] && q->nrunnable) {
+        arch_tick_start(); /* a worker with a second thread: slices again */
+        ticking[arch_cpu_id()] = true;
+    }
     if (h->best > (h->current == q->idle ? -1 : (int)h->current->prio) ||
         h->current->cpu != arch_cpu_id() || h->current->state != TS_RUNNABLE)
         h->need_switch = true;
@@ -292,6 +322,7 @@ void sched_init_cpu(unsigned cpu)
     q->boot.reaped = true;
     q->boot.cpu = cpu;
     sched_hot[cpu].current = &q->boot;
+    ticking[cpu] = true;
 }
 
 void sched_init(void)

@@ -50,6 +50,10 @@ unsigned sched_place(void);
 kerr_t sched_set_cpu(thread_t *t, unsigned cpu);
 /* The CPU t is running on right now, or -1. */
 int sched_cpu_running(const thread_t *t);
+/* Worker cores (bit n: CPU n, never 0): running one thread, they take no periodic tick. */
+extern uint64_t sched_workers;
+/* Timer interrupts CPU cpu has taken since boot. */
+uint64_t sched_cpu_ticks(unsigned cpu);
 /* Put a runnable thread at the tail of its priority's queue. */
 void sched_enqueue(thread_t *t);
 /* Take a thread off whatever queue (run queue or sleep list) it is on. */

@@ -155,6 +155,16 @@ void arch_ipi_send(unsigned cpu, enum arch_ipi ipi)
         apic_send_ipi(apic_of[cpu], ipi == ARCH_IPI_TLB ? IPI_TLB_VECTOR : IPI_RESCHED_VECTOR);
 }
 
+void arch_tick_stop(void)
+{
+    apic_timer_stop();
+}
+
+void arch_tick_start(void)
+{
+    apic_timer_start(timer_hz);
+}
+
 void arch_tlb_flush_all(void)
 {
     write_cr3(read_cr3());

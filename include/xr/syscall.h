@@ -99,6 +99,8 @@ enum xr_info {
     XR_INFO_REAP_LONGEST, /* the most objects one teardown has handled (iteratively) */
     XR_INFO_CPUS,         /* CPUs online */
     XR_INFO_SHOOTDOWNS,   /* TLB shootdown requests sent to other CPUs since boot */
+    XR_INFO_CPU_TICKS,    /* timer interrupts the caller's CPU has taken since boot */
+    XR_INFO_WORKERS,      /* the worker cores (bit n: CPU n), workers= on the command line */
     XR_INFO_COUNT
 };
 

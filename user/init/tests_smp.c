@@ -172,3 +172,43 @@ UTEST(smp, tlb_shootdown)
     UT_EQ(xr_unmap(XR_SLOT_SELF, PAGE_VA), XR_OK);
     UT_EQ(xr_cap_delete(FAULT_EP), XR_OK);
 }
+
+static volatile uint64_t worker_ticks, boot_ticks, worker_cpu, worker_done;
+
+/* About 10^9 instructions of arithmetic on the worker core, its tick counted around it. */
+static void compute(uint64_t unused)
+{
+    (void)unused;
+    xr_yield(); /* on the worker now: the next switch stops its tick */
+    uint64_t t0 = xr_info(XR_INFO_CPU_TICKS), g0 = xr_info(XR_INFO_TICKS);
+    volatile uint64_t x = 0;
+    for (uint64_t i = 0; i < 250000000ul; i++)
+        x += i;
+    worker_ticks = xr_info(XR_INFO_CPU_TICKS) - t0;
+    boot_ticks = xr_info(XR_INFO_TICKS) - g0;
+    worker_cpu = xr_info(XR_INFO_CPU);
+    worker_done = 1;
+}
+
+/* workers=1: a long computation alone on core 1 takes no timer interrupt there, while the
+ * boot core keeps its ticks (and so time: XR_INFO_TICKS). Without workers=, the same loop
+ * on core 1 is interrupted by its tick: the control. */
+UTEST(smp, worker_core_tickless)
+{
+    if (cpus() < 2)
+        return; /* no core 1 */
+    bool worker = xr_info(XR_INFO_WORKERS) & 2;
+    worker_done = 0;
+    UT_EQ(ut_thread(compute, 0, 100, T0), XR_OK);
+    UT_EQ(xr_thread_set_affinity(T0, 1), XR_OK);
+    UT_ASSERT(ut_thread_join(T0, 600000));
+    UT_EQ(worker_done, 1);
+    printf("smp: worker core 1 took %lu ticks during the loop, the boot core %lu\n", worker_ticks,
+           boot_ticks);
+    UT_EQ(worker_cpu, 1);
+    UT_ASSERT(boot_ticks > 0);
+    if (worker)
+        UT_EQ(worker_ticks, 0);
+    else
+        UT_ASSERT(worker_ticks > 0);
+}
