@@ -45,9 +45,17 @@ xr_ipc_buffer_t *ipc_buffer_at(process_t *p, uint64_t va)
     return arch_phys_to_virt(pa);
 }
 
+/* The look-up walks the page tables once; the result is kept until the address space's
+ * mappings change (map_gen), so long messages cost no page walk (docs/ipc.md). */
 xr_ipc_buffer_t *ipc_buffer(thread_t *t)
 {
-    return ipc_buffer_at(t->proc, t->ipcbuf_va);
+    mm_as_t *as = t->proc ? t->proc->as : NULL;
+    if (likely(as && t->ipcbuf_kva && t->ipcbuf_gen == as->map_gen))
+        return t->ipcbuf_kva;
+    xr_ipc_buffer_t *b = ipc_buffer_at(t->proc, t->ipcbuf_va);
+    t->ipcbuf_kva = b;
+    t->ipcbuf_gen = as ? as->map_gen : 0;
+    return b;
 }
 
 /* Copy the caps named in the sender's buffer into the slots the receiver named. */

@@ -115,6 +115,7 @@ SYSCALL(thread_set_ipcbuf)
     if (a[1] && (a[1] % PAGE_SIZE || !ipc_buffer_at(t->proc, a[1])))
         return XR_EFAULT;
     t->ipcbuf_va = a[1];
+    t->ipcbuf_kva = NULL; /* found again at the next message */
     return XR_OK;
 }
 

@@ -51,6 +51,8 @@ typedef struct thread {
     struct thread *reply_to;   /* a server: the caller its next reply goes to */
     struct thread *reply_from; /* a caller: the server holding its reply */
     uint64_t ipcbuf_va;        /* its IPC buffer (0: none) */
+    void *ipcbuf_kva;          /* ... through the direct map, valid while ipcbuf_gen is */
+    uint64_t ipcbuf_gen;       /* its address space's map_gen when ipcbuf_kva was found */
     struct endpoint *fault_ep; /* where its faults go (NULL: the process is killed) */
     uint64_t fault_badge;
     uint64_t fault_msg[5];      /* vector, error, address, rip, access */

@@ -215,6 +215,7 @@ kerr_t mm_as_map_new(mm_as_t *as, uint64_t va, unsigned flags)
 /* After a change to a mapping of as: drop the old translation. */
 static void as_flush(mm_as_t *as, uint64_t va)
 {
+    as->map_gen++;
     if (as == mm_as_current())
         arch_tlb_flush_page(va);
     as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */

@@ -117,6 +117,8 @@ typedef struct mm_as {
     bool tlb_stale;    /* entries of this PCID may be stale: flush at the next switch */
     mm_quota_t *quota; /* page tables from MM_POOL_PT, owned frames from MM_POOL_USER */
     uint64_t tables;   /* page-table frames held, the root pair included */
+    uint64_t map_gen;  /* bumped by every unmap and protect: translations cached elsewhere
+                        * (a thread's IPC buffer) stay valid while it is unchanged */
     uint64_t frames;   /* owned user frames mapped */
 } mm_as_t;
 

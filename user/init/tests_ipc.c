@@ -250,6 +250,27 @@ UTEST(ipc, bad_ipc_buffer)
     UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, UT_SELF_IPCBUF), XR_OK);
 }
 
+#define SPARE_IPCBUF 0x0000000051000000ul
+
+/* The kernel keeps where a thread's IPC buffer is (no page walk per message) only while the
+ * address space's mappings are unchanged: a buffer page unmapped after use is a buffer the
+ * thread no longer has, and the page mapped there again is the one used. */
+UTEST(ipc, ipc_buffer_unmapped_after_use)
+{
+    xr_msg_t m = {.tag = XR_TAG(1, 0, 10)};
+    UT_EQ(xr_map_anon(XR_SLOT_SELF, SPARE_IPCBUF, XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, SPARE_IPCBUF), XR_OK);
+    UT_EQ(xr_nbsend(EP, &m), XR_EAGAIN); /* the buffer is found (nobody receives) */
+    UT_EQ(xr_unmap(XR_SLOT_SELF, SPARE_IPCBUF), XR_OK);
+    UT_EQ(xr_nbsend(EP, &m), XR_EFAULT); /* gone: not a stale kernel pointer */
+    UT_EQ(xr_map_anon(XR_SLOT_SELF, SPARE_IPCBUF, 0), XR_OK);
+    UT_EQ(xr_nbsend(EP, &m), XR_EFAULT); /* mapped again read-only: still not a buffer */
+    UT_EQ(xr_protect(XR_SLOT_SELF, SPARE_IPCBUF, XR_MAP_WRITE), XR_OK);
+    UT_EQ(xr_nbsend(EP, &m), XR_EAGAIN); /* writable again */
+    UT_EQ(xr_thread_set_ipcbuf(XR_SLOT_SELF_THREAD, UT_SELF_IPCBUF), XR_OK);
+    UT_EQ(xr_unmap(XR_SLOT_SELF, SPARE_IPCBUF), XR_OK);
+}
+
 static void waiter(uint64_t slot)
 {
     uint64_t bits = 0;
