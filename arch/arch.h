@@ -239,14 +239,23 @@ static inline unsigned arch_cpu_id(void)
     __asm__ volatile("movl %%gs:64, %0" : "=r"(id)); /* CPU_ID, arch/x86_64/asm.h */
     return id;
 }
+/* The per-CPU hot area: ARCH_CPU_HOT_WORDS words inside the per-CPU block, whose layout
+ * the generic kernel owns (sched_hot_t); its first word reads in one instruction. */
+#define ARCH_CPU_HOT_WORDS 4
 static inline void *arch_cpu_hot(void)
 {
-    void *hot;
-    __asm__ volatile("movq %%gs:72, %0" : "=r"(hot)); /* CPU_HOT */
-    return hot;
+    char *self;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(self)); /* CPU_SELF */
+    return self + 72;                                 /* CPU_HOT */
 }
-/* Set CPU cpu's hot-data pointer (before it runs any thread). */
-void arch_cpu_set_hot(unsigned cpu, void *hot);
+static inline void *arch_cpu_hot_first(void)
+{
+    void *w;
+    __asm__ volatile("movq %%gs:72, %0" : "=r"(w)); /* CPU_HOT */
+    return w;
+}
+/* CPU cpu's hot area (any CPU's). */
+void *arch_cpu_hot_of(unsigned cpu);
 
 /* Start application processors from the local APIC ids apic_ids[0..count-1] (the boot
  * CPU's own id is skipped) until n CPUs are online, at most ARCH_MAX_CPUS in all; each runs

@@ -64,7 +64,7 @@ void smp_start(unsigned n)
 
 _Noreturn void kernel_ap_main(unsigned cpu)
 {
-    sched_bind_cpu(cpu);
+    (void)cpu; /* its scheduler state was set up by sched_init_cpu before it started */
     kernel_lock();
     sched_start();
 }

@@ -66,7 +66,7 @@ void thread_kill(thread_t *t)
     bool running = cpu >= 0;
     t->state = TS_DEAD;
     if (running) {
-        sched_hot[cpu].need_switch = true; /* the exit path must not return to it */
+        sched_hot_of((unsigned)cpu)->need_switch = true; /* the exit path must not return to it */
         if ((unsigned)cpu != arch_cpu_id())
             arch_ipi_send((unsigned)cpu, ARCH_IPI_RESCHED);
     }

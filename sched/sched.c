@@ -18,13 +18,12 @@ struct runqueue {
     unsigned nrunnable;
 };
 
-sched_hot_t sched_hot[ARCH_MAX_CPUS];
-
 static struct runqueue rqs[ARCH_MAX_CPUS];
-static uint64_t cpu_ticks[ARCH_MAX_CPUS]; /* timer interrupts each CPU took */
-static bool ticking[ARCH_MAX_CPUS];       /* the CPU's periodic tick runs */
-uint64_t sched_workers;                   /* bit n: CPU n is a worker (workers=) */
-static thread_t *sleepers;                /* every CPU's, sorted by wake_tick */
+sched_hot_t *sched_hot_table[ARCH_MAX_CPUS]; /* each CPU's, inside its per-CPU block */
+static uint64_t cpu_ticks[ARCH_MAX_CPUS];    /* timer interrupts each CPU took */
+static bool ticking[ARCH_MAX_CPUS];          /* the CPU's periodic tick runs */
+uint64_t sched_workers;                      /* bit n: CPU n is a worker (workers=) */
+static thread_t *sleepers;                   /* every CPU's, sorted by wake_tick */
 static uint64_t ticks;
 static unsigned next_cpu; /* placement of threads started anywhere: round robin */
 
@@ -61,7 +60,7 @@ void sched_enqueue(thread_t *t)
 {
     unsigned cpu = t->cpu;
     struct runqueue *q = &rqs[cpu];
-    sched_hot_t *h = &sched_hot[cpu];
+    sched_hot_t *h = sched_hot_of(cpu);
     kassert(t != q->idle && !on_queue(t));
     tq_push(&q->queue[t->prio], t);
     q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
@@ -73,7 +72,7 @@ void sched_enqueue(thread_t *t)
         h->need_switch = true;
     /* a worker running its one thread without a tick: a second thread needs the tick back
      * (for time slices), so it is interrupted either way */
-    if (cpu != arch_cpu_id() && (now || !ticking[cpu]))
+    if (unlikely(smp_active) && cpu != arch_cpu_id() && (now || !ticking[cpu]))
         arch_ipi_send(cpu, ARCH_IPI_RESCHED);
 }
 
@@ -83,8 +82,8 @@ static void runq_remove(thread_t *t)
     tq_remove(&q->queue[t->prio], t);
     if (tq_empty(&q->queue[t->prio])) {
         q->bitmap[t->prio / 64] &= ~(1ul << (t->prio % 64));
-        if (t->prio == sched_hot[t->cpu].best)
-            sched_hot[t->cpu].best = highest(q);
+        if (t->prio == sched_hot_of(t->cpu)->best)
+            sched_hot_of(t->cpu)->best = highest(q);
     }
     q->nrunnable--;
 }
@@ -126,9 +125,10 @@ void sched_wake(thread_t *t)
 static void reap_dead(struct runqueue *q)
 {
     thread_t **pp = &q->dead;
+    thread_t *cur = thread_current();
     while (*pp) {
         thread_t *t = *pp;
-        if (t == sched_here()->current) {
+        if (t == cur) {
             pp = &t->q_next;
             continue;
         }
@@ -141,7 +141,7 @@ static void reap_dead(struct runqueue *q)
 int sched_cpu_running(const thread_t *t)
 {
     for (unsigned c = 0; c < arch_cpus_online(); c++)
-        if (sched_hot[c].current == t)
+        if (sched_hot_of(c)->current == t)
             return (int)c;
     return -1;
 }
@@ -149,9 +149,8 @@ int sched_cpu_running(const thread_t *t)
 /* A worker core (workers=) running one thread and nothing else queued needs no tick: time
  * and sleepers are the boot core's, and anything that changes its queue interrupts it
  * (sched_enqueue). Any other state ticks. */
-static void worker_tick(struct runqueue *q, thread_t *next)
+static void worker_tick(struct runqueue *q, thread_t *next, unsigned me)
 {
-    unsigned me = arch_cpu_id();
     bool quiet = (sched_workers >> me & 1) && me != 0 && next != q->idle && q->nrunnable == 0;
     if (quiet && ticking[me])
         arch_tick_stop();
@@ -167,7 +166,8 @@ uint64_t sched_cpu_ticks(unsigned cpu)
 
 void sched_schedule(void)
 {
-    struct runqueue *q = rq();
+    unsigned me = arch_cpu_id();
+    struct runqueue *q = &rqs[me];
     sched_hot_t *h = sched_here();
     thread_t *prev = h->current;
     if (prev != q->idle && prev->state == TS_RUNNABLE && prev != &q->boot)
@@ -184,14 +184,17 @@ void sched_schedule(void)
     }
     h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
-    worker_tick(q, next);
+    if (unlikely(sched_workers))
+        worker_tick(q, next, me);
     if (next != prev) {
         h->current = next;
         if (next->proc)
             mm_as_switch(next->proc->as);
         arch_switch(&prev->arch, &next->arch);
+        q = rq(); /* this thread may have come back on another CPU */
     }
-    reap_dead(rq()); /* this CPU's: the thread may have come back on another */
+    if (unlikely(q->dead))
+        reap_dead(q);
 }
 
 void sched_yield(void)
@@ -279,7 +282,7 @@ kerr_t sched_set_cpu(thread_t *t, unsigned cpu)
     }
     int running = sched_cpu_running(t);
     if (running >= 0 && (unsigned)running != cpu) { /* it moves at its next switch */
-        sched_hot[running].need_switch = true;
+        sched_hot_of(running)->need_switch = true;
         if ((unsigned)running != arch_cpu_id())
             arch_ipi_send((unsigned)running, ARCH_IPI_RESCHED);
     }
@@ -304,12 +307,13 @@ static void idle_loop(void *arg)
 
 void sched_bind_cpu(unsigned cpu)
 {
-    sched_hot[cpu].best = -1;
-    arch_cpu_set_hot(cpu, &sched_hot[cpu]);
+    sched_hot_table[cpu] = arch_cpu_hot_of(cpu);
+    sched_hot_of(cpu)->best = -1;
 }
 
 void sched_init_cpu(unsigned cpu)
 {
+    sched_bind_cpu(cpu);
     struct runqueue *q = &rqs[cpu];
     uint64_t stack = mm_kstack_alloc();
     if (!stack)
@@ -321,7 +325,7 @@ void sched_init_cpu(unsigned cpu)
     q->boot.state = TS_DEAD;
     q->boot.reaped = true;
     q->boot.cpu = cpu;
-    sched_hot[cpu].current = &q->boot;
+    sched_hot_of(cpu)->current = &q->boot;
     ticking[cpu] = true;
 }
 

@@ -17,7 +17,15 @@ typedef struct sched_hot {
     bool need_switch;  /* a better thread is runnable, or a time slice ended */
     int best;          /* the highest priority with a queued runnable thread, or -1 */
 } sched_hot_t;
-extern sched_hot_t sched_hot[ARCH_MAX_CPUS];
+_Static_assert(sizeof(sched_hot_t) <= ARCH_CPU_HOT_WORDS * 8, "it lives in the per-CPU block");
+_Static_assert(__builtin_offsetof(sched_hot_t, current) == 0, "thread_current reads word 0");
+
+/* CPU cpu's scheduler state (any CPU's). */
+extern sched_hot_t *sched_hot_table[ARCH_MAX_CPUS];
+static inline sched_hot_t *sched_hot_of(unsigned cpu)
+{
+    return sched_hot_table[cpu];
+}
 _Static_assert(__builtin_offsetof(sched_hot_t, need_switch) == 8,
                "arch/x86_64/asm.h SCHED_HOT_NEED_SWITCH: the syscall exit reads it");
 
@@ -30,15 +38,15 @@ static inline sched_hot_t *sched_here(void)
 /* The thread running on this CPU. */
 static inline thread_t *thread_current(void)
 {
-    return sched_here()->current;
+    return arch_cpu_hot_first();
 }
 
 #define SCHED_PRIORITIES  256
 #define SCHED_SLICE_TICKS 5   /* time slice, in timer ticks */
 #define SCHED_HZ          100 /* timer ticks per second */
 
-/* Make CPU cpu's scheduler state reachable from it (before anything asks for the current
- * thread there; the boot CPU right after arch_init). */
+/* Set up CPU cpu's scheduler state (before anything asks for the current thread there;
+ * the boot CPU right after arch_init). */
 void sched_bind_cpu(unsigned cpu);
 /* Set up CPU cpu's run queue and idle thread (sched_init: the boot CPU's). */
 void sched_init_cpu(unsigned cpu);

@@ -31,7 +31,7 @@
 #define CPU_USER_CR3_BITS 48 /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
 #define CPU_ENTRY_IRET    56 /* where the return path builds the final iret frame */
 #define CPU_ID            64 /* this CPU's number, 0 = the boot CPU */
-#define CPU_HOT           72 /* the generic kernel's per-CPU hot data (sched_hot_t) */
+#define CPU_HOT           72 /* the generic kernel's per-CPU hot data (sched_hot_t), 32 bytes */
 
 /* The page an application processor starts at (a start-up IPI's vector: 0x8000). */
 #define AP_BOOT_PAGE 8

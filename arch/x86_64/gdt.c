@@ -59,7 +59,7 @@ void percpu_init(unsigned id)
     wrmsr(MSR_GS_BASE, (uint64_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA - 8 - 3) << 48) | ((uint64_t)SEL_KCODE << 32));
-    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_LSTAR, (uint64_t)(id ? syscall_entry_smp : syscall_entry)); /* smp.c switches 0 */
     wrmsr(MSR_FMASK, 0x47700); /* IF, DF, TF, NT, AC, IOPL cleared on entry */
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }

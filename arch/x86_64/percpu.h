@@ -4,6 +4,7 @@
 #ifndef ARCH_X86_64_PERCPU_H
 #define ARCH_X86_64_PERCPU_H
 
+#include "arch/arch.h"
 #include "arch/x86_64/asm.h"
 #include "lib/types.h"
 
@@ -19,7 +20,8 @@ struct cpu_local {
     uint64_t user_cr3_bits;
     uint64_t entry_iret;
     uint64_t id;
-    void *hot; /* the generic kernel's per-CPU hot data (sched_hot_t), arch_cpu_hot() */
+    uint64_t hot[ARCH_CPU_HOT_WORDS]; /* the generic kernel's per-CPU hot data (sched_hot_t):
+                                         arch_cpu_hot(); its first word in one load */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu_local, kstack) == CPU_KSTACK, "asm.h");

@@ -35,9 +35,9 @@ unsigned arch_cpus_online(void)
     return online;
 }
 
-void arch_cpu_set_hot(unsigned cpu, void *hot)
+void *arch_cpu_hot_of(unsigned cpu)
 {
-    percpu_of(cpu)->hot = hot;
+    return percpu_of(cpu)->hot;
 }
 
 void arch_smp_timer_hz(unsigned hz)
@@ -146,6 +146,8 @@ unsigned arch_smp_start(const uint32_t *apic_ids, unsigned count, unsigned n, co
             log_warn("smp: core with APIC id %u did not start\n", apic_ids[i]);
         }
     }
+    if (online > 1)
+        wrmsr(MSR_LSTAR, (uint64_t)syscall_entry_smp); /* the boot CPU's entry takes the lock */
     return online;
 }
 

@@ -32,7 +32,7 @@ thread_user_start:
 /* A thread parked in a system call (arch_thread_park): its frame is right above. */
     .globl thread_syscall_resume
 thread_syscall_resume:
-    jmp syscall_return
+    jmp syscall_return_any
 
 /* A new kernel thread: r12 = function, r13 = argument; the function must not return. */
     .globl thread_kernel_start

@@ -173,9 +173,11 @@ trap_return:
     iretq
 
 /* syscall: RCX = user RIP, R11 = user RFLAGS, RSP = user stack; interrupts are masked by
- * FMASK. Build the same frame a trap makes, on the thread's kernel stack. */
-    .globl syscall_entry
-syscall_entry:
+ * FMASK. Build the same frame a trap makes, on the thread's kernel stack. Two entry points
+ * from one macro: syscall_entry for one CPU, syscall_entry_smp (the kernel lock taken on
+ * entry, released on return: kernel/klock.h) once several CPUs run; each CPU's LSTAR
+ * names the one in force (arch_smp_start switches them), so one CPU pays nothing. */
+    .macro syscall_entry_body smp
     swapgs
     mov %rsp, %gs:CPU_USER_RSP
     cr3_to_kernel
@@ -189,14 +191,12 @@ syscall_entry:
     pushq $VECTOR_SYSCALL
     push_regs
     cld
-    /* With several CPUs, the kernel lock first (kernel/klock.h); it clobbers the caller-
-     * saved registers: the number and the tag come back from the frame. */
-    cmpb $0, smp_active(%rip)
-    je 8f
+    .if \smp
+    /* it clobbers the caller-saved registers: the number and the tag come from the frame */
     call kernel_entry_lock
     mov F_RAX(%rsp), %rax
     mov F_ARGS + 8(%rsp), %rsi
-8:
+    .endif
     /* The one dispatcher: call and reply_recv try the fastpath first; every number goes
      * to its handler in syscall_table, a number past the end to the last entry (ENOSYS). */
     cmp $ASM_SYS_CALL, %rax
@@ -217,11 +217,15 @@ syscall_entry:
 6:  mov %rax, F_RAX(%rsp)
     mov F_ERROR(%rsp), %rax
     mov %rax, F_RDX(%rsp)
-2:  mov %gs:CPU_HOT, %rcx
-    cmpb $0, SCHED_HOT_NEED_SWITCH(%rcx)
-    je syscall_return
+2:  cmpb $0, %gs:CPU_HOT + SCHED_HOT_NEED_SWITCH
+    je 8f
     call kernel_before_user_return
+8:
+    .if \smp
+    jmp syscall_return_smp
+    .else
     jmp syscall_return
+    .endif
 5:  mov %rax, %rbx              /* rbx is free: the user's value is in the frame */
     mov F_RAX(%rsp), %rdi       /* the number */
     mov %rax, %rsi              /* the error */
@@ -246,19 +250,31 @@ syscall_entry:
     jz 4f
     mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
     sub $TRAP_FRAME_SIZE, %rsp
-    jmp syscall_return
+    jmp 8b
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
     jmp 7b
+    .endm
+
+    .globl syscall_entry, syscall_entry_smp
+syscall_entry:
+    syscall_entry_body 0
+syscall_entry_smp:
+    syscall_entry_body 1
 
 /* Return from a syscall frame with sysret, unless the return address is not canonical
  * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that.
- * Only syscall frames come here (CS is the user code selector by construction). */
+ * Only syscall frames come here (CS is the user code selector by construction).
+ * syscall_return_smp releases the kernel lock first; a thread resumed in a system call
+ * (thread_syscall_resume, switch.S) comes through syscall_return_any, which asks. */
+    .globl syscall_return, syscall_return_smp, syscall_return_any
+syscall_return_any:
+    cmpb $0, smp_active(%rip)
+    je syscall_return
+syscall_return_smp:
+    call kernel_exit_unlock
     .globl syscall_return
 syscall_return:
-    cmpb $0, smp_active(%rip)
-    je 9f
-    call kernel_exit_unlock
-9:  mov F_RIP(%rsp), %rcx
+    mov F_RIP(%rsp), %rcx
     shr $47, %rcx
     jnz trap_return
     mov F_RSP(%rsp), %rcx

@@ -81,7 +81,8 @@ void fpu_init_ap(void);
 void cpu_local_setup(unsigned cpu);
 
 /* ---- written in assembly ---- */
-void syscall_entry(void);                                       /* trap_entry.S: MSR_LSTAR */
+void syscall_entry(void);     /* trap_entry.S: MSR_LSTAR with one CPU */
+void syscall_entry_smp(void); /* ... with several (takes the kernel lock) */
 void thread_user_start(void), thread_kernel_start(void);        /* switch.S: first runs */
 void thread_syscall_resume(void);                               /* switch.S */
 void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp); /* switch.S */
