@@ -4,6 +4,7 @@
 #include "config.h"
 #include "drivers/console.h"
 #include "ipc/ipc.h"
+#include "kernel/boot_screen.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
@@ -74,6 +75,7 @@ static void banner(void)
         kprintf("  module %u: \"%s\" at %x-%x (%u KiB)\n", i, kboot.modules[i].name,
                 kboot.modules[i].start, kboot.modules[i].end,
                 (kboot.modules[i].end - kboot.modules[i].start + 1023) / 1024);
+    boot_screen_banner(&kboot);
     banner_cpu();
     banner_acpi();
     kprintf("config: fastpath=%d kpti=%d pcid=%d smp=%d workers=%lx test=%s log=%d\n",
@@ -156,10 +158,10 @@ void kmain(uint32_t mb_phys)
     config_defaults(&kconfig);
     cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
     log_set_level(kconfig.log);
-    if (kboot.has_fb && kboot.fb_type != 2)
-        console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
+    boot_screen_setup(&kboot);
     banner();
     mm_init(boot_memory(mb_phys), kconfig.kpti);
+    boot_screen_map(&mm_kernel_pt_ops);
     unsigned cpus = smp_plan();
     if (cpus > 1 && kconfig.pcid)
         kprintf("smp: PCIDs off with several cores (no per-core PCID bookkeeping yet)\n");
