@@ -5,6 +5,7 @@
  * Lock: none here; console.c calls everything under console_lock. */
 #include "drivers/fbcon.h"
 #include "drivers/font.h"
+#include "kernel/ktest.h"
 #include "kernel/string.h"
 
 #define FB_MAX_COLS  240  /* 1920 pixels; a wider screen uses its left part */
@@ -214,4 +215,33 @@ void fbcon_geometry(unsigned *c, unsigned *r)
 {
     *c = cols;
     *r = rows;
+}
+
+/* The live framebuffer console (when there is one): mapped writable, uncached and never
+ * executable, and the top-left cell's pixels are its glyph in the console's colours. */
+KTEST(drivers, fbcon_mapping_and_glyph)
+{
+    if (!cols) {
+        kprintf("  no framebuffer console in this boot: nothing to check\n");
+        return;
+    }
+    uint64_t pa;
+    unsigned flags;
+    KT_ASSERT(mapped);
+    KT_EQ(arch_pt_query(arch_kernel_root(), (uint64_t)pixels, &pa, &flags), XR_OK);
+    KT_EQ(pa, ALIGN_DOWN(fb.phys, PAGE_SIZE));
+    KT_ASSERT((flags & PTF_WRITE) && (flags & PTF_NOCACHE) && !(flags & PTF_EXEC));
+    uint16_t cell = shown[0];
+    const uint8_t *glyph = font_8x16[cell & 0xff];
+    unsigned wrong = 0;
+    for (unsigned y = 0; y < FONT_HEIGHT; y++) {
+        const uint8_t *line = pixels + (uint64_t)y * fb.pitch;
+        for (unsigned x = 0; x < FONT_WIDTH; x++) {
+            const volatile uint8_t *p = line + x * bytes_pp;
+            uint32_t v = p[0] | (uint32_t)p[1] << 8 | (bytes_pp > 2 ? (uint32_t)p[2] << 16 : 0);
+            uint32_t want = glyph[y] & (0x80 >> x) ? palette[cell >> 8 & 0xf] : palette[cell >> 12];
+            wrong += v != (want & (bytes_pp > 2 ? 0xffffff : 0xffff));
+        }
+    }
+    KT_EQ(wrong, 0u);
 }

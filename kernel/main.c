@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
+#include "kernel/power.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "mm/mm.h"
@@ -115,7 +116,8 @@ static void run_stack_overflow(void)
 
 /* test=kernel runs every self-test; test=kernel/PREFIX only those under PREFIX;
  * test=boot only checks that boot got this far; test=overflow overflows a kernel
- * stack on purpose and passes when the double fault is reported. */
+ * stack on purpose and passes when the double fault is reported; test=reboot resets the
+ * machine through ACPI (kernel/power.c). */
 static void run_tests(void)
 {
     const char *t = kconfig.test;
@@ -123,6 +125,9 @@ static void run_tests(void)
     if (strcmp(t, "boot") == 0) {
         kprintf("ok boot/banner\n1 passed, 0 failed\n");
         failed = 0;
+    } else if (strcmp(t, "reboot") == 0) {
+        kprintf("ok power/reboot_requested\n1 passed, 0 failed\n");
+        power_reboot(); /* QEMU -no-reboot exits on the reset */
     } else if (strcmp(t, "overflow") == 0) {
         run_stack_overflow();
         failed = 1;
@@ -163,6 +168,7 @@ void kmain(uint32_t mb_phys)
     mm_init(boot_memory(mb_phys), kconfig.kpti);
     boot_screen_map(&mm_kernel_pt_ops);
     unsigned cpus = smp_plan();
+    power_init();
     if (cpus > 1 && kconfig.pcid)
         kprintf("smp: PCIDs off with several cores (no per-core PCID bookkeeping yet)\n");
     arch_pcid_setup(kconfig.pcid && cpus == 1);
@@ -179,7 +185,8 @@ void kmain(uint32_t mb_phys)
 
     if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();
-    if (strcmp(kconfig.test, "boot") == 0 || strcmp(kconfig.test, "overflow") == 0)
+    if (strcmp(kconfig.test, "boot") == 0 || strcmp(kconfig.test, "overflow") == 0 ||
+        strcmp(kconfig.test, "reboot") == 0)
         run_tests();
     initproc_start();
     sched_start();
