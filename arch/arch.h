@@ -40,6 +40,11 @@ _Noreturn void arch_halt_forever(void);
 /* End the emulator run: pass or fail becomes QEMU's exit status (isa-debug-exit),
  * and an ACPI power-off ends Bochs. Never returns. */
 _Noreturn void arch_exit_emulator(bool passed);
+/* The generic kernel's ACPI power-off (kernel/power.c), arch_exit_emulator's next step after
+ * isa-debug-exit: false when ACPI named no way to power off (the emulators' fixed ports then). */
+bool kernel_power_off(void);
+/* Reset the CPU the hard way (a triple fault), the last resort of a reboot. */
+_Noreturn void arch_reset_hard(void);
 
 /* Walk the frame-pointer chain from the caller (or from rbp/rip when given) and print
  * up to max frames with symbol names. */

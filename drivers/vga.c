@@ -1,35 +1,29 @@
-/* VGA text mode (80x25 at physical 0xb8000): write, wrap, scroll. */
+/* EGA/VGA text mode (80x25 at physical 0xb8000 on a BIOS PC): write, wrap, scroll. */
 #include "drivers/vga.h"
 #include "arch/arch.h"
 
-#define VGA_PHYS 0xb8000
-#define VGA_COLS 80
-#define VGA_ROWS 25
 #define VGA_ATTR 0x0700 /* light grey on black */
 
 static volatile uint16_t *vga;
-static unsigned row, col;
+static unsigned cols, rows, row, col;
 
-void vga_init(void)
+void vga_init(uint64_t phys, unsigned ncols, unsigned nrows)
 {
-    vga = arch_phys_to_virt(VGA_PHYS);
-    for (unsigned i = 0; i < VGA_COLS * VGA_ROWS; i++)
+    vga = arch_phys_to_virt(phys);
+    cols = ncols;
+    rows = nrows;
+    for (unsigned i = 0; i < cols * rows; i++)
         vga[i] = VGA_ATTR | ' ';
     row = col = 0;
 }
 
-void vga_disable(void)
-{
-    vga = NULL;
-}
-
 static void vga_scroll(void)
 {
-    for (unsigned i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
-        vga[i] = vga[i + VGA_COLS];
-    for (unsigned i = 0; i < VGA_COLS; i++)
-        vga[VGA_COLS * (VGA_ROWS - 1) + i] = VGA_ATTR | ' ';
-    row = VGA_ROWS - 1;
+    for (unsigned i = 0; i < cols * (rows - 1); i++)
+        vga[i] = vga[i + cols];
+    for (unsigned i = 0; i < cols; i++)
+        vga[cols * (rows - 1) + i] = VGA_ATTR | ' ';
+    row = rows - 1;
 }
 
 void vga_putc(char c)
@@ -42,12 +36,12 @@ void vga_putc(char c)
     } else if (c == '\r') {
         col = 0;
     } else {
-        vga[row * VGA_COLS + col] = VGA_ATTR | (uint8_t)c;
-        if (++col == VGA_COLS) {
+        vga[row * cols + col] = VGA_ATTR | (uint8_t)c;
+        if (++col == cols) {
             col = 0;
             row++;
         }
     }
-    if (row == VGA_ROWS)
+    if (row == rows)
         vga_scroll();
 }

@@ -1,9 +1,11 @@
-/* VGA text screen. */
+/* EGA/VGA text screen (drivers-private). */
 #ifndef DRIVERS_VGA_H
 #define DRIVERS_VGA_H
 
-void vga_init(void);
-void vga_disable(void);
+#include "lib/types.h"
+
+/* Use the cols x rows text buffer at phys (reached through the direct map) and clear it. */
+void vga_init(uint64_t phys, unsigned cols, unsigned rows);
 void vga_putc(char c);
 
 #endif

@@ -4,9 +4,11 @@
 #include "config.h"
 #include "drivers/console.h"
 #include "ipc/ipc.h"
+#include "kernel/boot_screen.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
+#include "kernel/power.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "mm/mm.h"
@@ -74,6 +76,7 @@ static void banner(void)
         kprintf("  module %u: \"%s\" at %x-%x (%u KiB)\n", i, kboot.modules[i].name,
                 kboot.modules[i].start, kboot.modules[i].end,
                 (kboot.modules[i].end - kboot.modules[i].start + 1023) / 1024);
+    boot_screen_banner(&kboot);
     banner_cpu();
     banner_acpi();
     kprintf("config: fastpath=%d kpti=%d pcid=%d smp=%d workers=%lx test=%s log=%d\n",
@@ -113,7 +116,8 @@ static void run_stack_overflow(void)
 
 /* test=kernel runs every self-test; test=kernel/PREFIX only those under PREFIX;
  * test=boot only checks that boot got this far; test=overflow overflows a kernel
- * stack on purpose and passes when the double fault is reported. */
+ * stack on purpose and passes when the double fault is reported; test=reboot resets the
+ * machine through ACPI (kernel/power.c). */
 static void run_tests(void)
 {
     const char *t = kconfig.test;
@@ -121,6 +125,9 @@ static void run_tests(void)
     if (strcmp(t, "boot") == 0) {
         kprintf("ok boot/banner\n1 passed, 0 failed\n");
         failed = 0;
+    } else if (strcmp(t, "reboot") == 0) {
+        kprintf("ok power/reboot_requested\n1 passed, 0 failed\n");
+        power_reboot(); /* QEMU -no-reboot exits on the reset */
     } else if (strcmp(t, "overflow") == 0) {
         run_stack_overflow();
         failed = 1;
@@ -156,11 +163,12 @@ void kmain(uint32_t mb_phys)
     config_defaults(&kconfig);
     cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
     log_set_level(kconfig.log);
-    if (kboot.has_fb && kboot.fb_type != 2)
-        console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
+    boot_screen_setup(&kboot);
     banner();
     mm_init(boot_memory(mb_phys), kconfig.kpti);
+    boot_screen_map(&mm_kernel_pt_ops);
     unsigned cpus = smp_plan();
+    power_init();
     if (cpus > 1 && kconfig.pcid)
         kprintf("smp: PCIDs off with several cores (no per-core PCID bookkeeping yet)\n");
     arch_pcid_setup(kconfig.pcid && cpus == 1);
@@ -177,7 +185,8 @@ void kmain(uint32_t mb_phys)
 
     if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();
-    if (strcmp(kconfig.test, "boot") == 0 || strcmp(kconfig.test, "overflow") == 0)
+    if (strcmp(kconfig.test, "boot") == 0 || strcmp(kconfig.test, "overflow") == 0 ||
+        strcmp(kconfig.test, "reboot") == 0)
         run_tests();
     initproc_start();
     sched_start();

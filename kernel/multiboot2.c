@@ -4,6 +4,9 @@
 #define MB2_HEADER_SIZE     8
 #define MB2_TAG_HEADER_SIZE 8
 #define MB2_MMAP_MIN_ENTRY  24 /* u64 base, u64 length, u32 type, u32 reserved */
+#define MB2_FB_RGB_LEN      30 /* the framebuffer tag's body with its six colour bytes */
+#define EFI_DESC_MIN        40 /* u32 type, pad, u64 phys, virt, pages, attribute */
+#define EFI_PAGE_SHIFT      12
 
 /* A tag's payload after its {type, size} header: len readable bytes at p. */
 struct body {
@@ -127,6 +130,110 @@ static void parse_framebuffer(struct parser *ps, struct body b)
     out->fb_height = load32(b.p + 16);
     out->fb_bpp = b.p[20];
     out->fb_type = b.p[21];
+    if (out->fb_type != MB2_FB_RGB)
+        return;
+    if (b.len < MB2_FB_RGB_LEN) {
+        warn(ps, "framebuffer tag too short for its colour layout");
+        out->has_fb = false;
+        return;
+    }
+    /* byte 22 is reserved (GRUB writes a 16-bit zero); the colour bytes start at 24 */
+    out->fb_red.pos = b.p[24];
+    out->fb_red.size = b.p[25];
+    out->fb_green.pos = b.p[26];
+    out->fb_green.size = b.p[27];
+    out->fb_blue.pos = b.p[28];
+    out->fb_blue.size = b.p[29];
+}
+
+static void parse_efi_systab(struct parser *ps, struct body b, size_t width)
+{
+    mb2_info_t *out = ps->out;
+
+    out->efi = true;
+    if (b.len < width) {
+        warn(ps, "EFI system table tag too short");
+        return;
+    }
+    out->efi_systab = width == 8 ? load64(b.p) : load32(b.p);
+}
+
+static void parse_efi_mmap(struct parser *ps, struct body b)
+{
+    mb2_info_t *out = ps->out;
+
+    out->efi = true;
+    if (b.len < 8) {
+        warn(ps, "EFI memory map tag too short");
+        return;
+    }
+    uint32_t desc_size = load32(b.p);
+    if (desc_size < EFI_DESC_MIN || desc_size % 8 != 0) {
+        warn(ps, "EFI memory descriptor size invalid, EFI map ignored");
+        return;
+    }
+    size_t len = b.len - 8;
+    if (len % desc_size != 0)
+        warn(ps, "EFI memory map ends with a partial descriptor, ignored");
+    out->efi_mmap = len >= desc_size ? b.p + 8 : NULL;
+    out->efi_mmap_count = (uint32_t)(len / desc_size);
+    out->efi_mmap_desc_size = desc_size;
+}
+
+/* The Multiboot2 memory type of an EFI memory type. Boot-services memory is free once
+ * the loader has exited them (as GRUB does unless the kernel asks otherwise). */
+static uint32_t efi_region_type(uint32_t efi_type, bool bs_active)
+{
+    switch (efi_type) {
+    case 1: /* loader code */
+    case 2: /* loader data: GRUB's, holding this info and the modules (kept by kmain) */
+    case 7: /* conventional */
+        return MB2_MEMORY_USABLE;
+    case 3: /* boot-services code */
+    case 4: /* boot-services data */
+        return bs_active ? MB2_MEMORY_RESERVED : MB2_MEMORY_USABLE;
+    case 9:
+        return MB2_MEMORY_ACPI;
+    case 10:
+        return MB2_MEMORY_NVS;
+    case 8:
+        return MB2_MEMORY_BAD;
+    default: /* reserved, runtime services, MMIO, PAL code, persistent, unknown */
+        return MB2_MEMORY_RESERVED;
+    }
+}
+
+/* Build mmap[] from the EFI descriptors when the loader gave no Multiboot2 map; runs of
+ * adjacent descriptors of one type become one region (EFI maps are long). */
+static void derive_mmap_from_efi(struct parser *ps)
+{
+    mb2_info_t *out = ps->out;
+
+    out->mmap_from_efi = true;
+    for (uint32_t i = 0; i < out->efi_mmap_count; i++) {
+        const uint8_t *d = out->efi_mmap + (size_t)i * out->efi_mmap_desc_size;
+        uint64_t base = load64(d + 8), pages = load64(d + 24);
+        uint32_t type = efi_region_type(load32(d), out->efi_bs_active);
+        if (pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+            base > UINT64_MAX - (pages << EFI_PAGE_SHIFT)) {
+            warn(ps, "EFI memory descriptor wraps around, ignored");
+            continue;
+        }
+        uint64_t length = pages << EFI_PAGE_SHIFT;
+        mb2_region_t *last = out->mmap_count ? &out->mmap[out->mmap_count - 1] : NULL;
+        if (last && last->type == type && last->base + last->length == base) {
+            last->length += length;
+            continue;
+        }
+        uint8_t entry[20];
+        for (int k = 0; k < 8; k++) {
+            entry[k] = (uint8_t)(base >> 8 * k);
+            entry[8 + k] = (uint8_t)(length >> 8 * k);
+        }
+        for (int k = 0; k < 4; k++)
+            entry[16 + k] = (uint8_t)(type >> 8 * k);
+        add_region(ps, entry);
+    }
 }
 
 /* The new RSDP (version 2) wins over the old one whatever the tag order. */
@@ -168,6 +275,22 @@ static void parse_tag(struct parser *ps, uint32_t type, struct body b)
         break;
     case MB2_TAG_ACPI_NEW:
         parse_rsdp(ps, b, 2);
+        break;
+    case MB2_TAG_EFI32:
+        parse_efi_systab(ps, b, 4);
+        break;
+    case MB2_TAG_EFI64:
+        parse_efi_systab(ps, b, 8);
+        break;
+    case MB2_TAG_EFI_MMAP:
+        parse_efi_mmap(ps, b);
+        break;
+    case MB2_TAG_EFI_BS:
+        ps->out->efi = ps->out->efi_bs_active = true;
+        break;
+    case MB2_TAG_EFI32_IH:
+    case MB2_TAG_EFI64_IH:
+        ps->out->efi = true;
         break;
     default:
         break;
@@ -220,6 +343,8 @@ unsigned mb2_parse(const void *info, size_t avail, mb2_info_t *out)
         limit = avail;
     }
     parse_tags(&ps, base, limit);
+    if (out->mmap_count == 0 && out->efi_mmap)
+        derive_mmap_from_efi(&ps);
     return ps.problems;
 }
 

@@ -34,6 +34,13 @@ mb2_req_end:
     .long 12
     .long 2
 
+    /* a linear framebuffer is welcome too (UEFI has no text mode), any size and depth;
+     * optional (flags 1), so a loader that cannot set one still boots us */
+    .balign 8
+    .short 5, 1
+    .long 20
+    .long 0, 0, 0
+
     /* modules page-aligned */
     .balign 8
     .short 6, 0

@@ -60,6 +60,21 @@ static void check_rsdp(const struct run *r)
     FUZZ_ASSERT(fuzz_inside(r->buf, tag_limit(r), mb->rsdp, need));
 }
 
+/* The EFI part: the descriptors lie inside the tags, whole; the flags agree. */
+static void check_efi(const struct run *r)
+{
+    const mb2_info_t *mb = &r->mb;
+
+    FUZZ_ASSERT(mb->efi || (!mb->efi_bs_active && mb->efi_systab == 0 && mb->efi_mmap == NULL));
+    FUZZ_ASSERT(!mb->mmap_from_efi || mb->efi_mmap != NULL);
+    if (mb->efi_mmap == NULL)
+        return;
+    FUZZ_ASSERT(mb->efi_mmap_desc_size >= 40 && mb->efi_mmap_desc_size % 8 == 0);
+    FUZZ_ASSERT(mb->efi_mmap_count >= 1);
+    FUZZ_ASSERT(fuzz_inside(r->buf, tag_limit(r), mb->efi_mmap,
+                            (size_t)mb->efi_mmap_count * mb->efi_mmap_desc_size));
+}
+
 /* mb2_usable_bytes against a sum that cannot wrap unnoticed. */
 static void check_usable(const mb2_info_t *mb)
 {
@@ -93,6 +108,7 @@ static void check_info(const struct run *r)
         check_string(r, mb->modules[i].name);
     }
     check_rsdp(r);
+    check_efi(r);
     check_usable(mb);
 }
 
@@ -154,6 +170,14 @@ static void check_same_info(const struct run *a, const struct run *b)
     FUZZ_ASSERT(x->fb_pitch == y->fb_pitch && x->fb_width == y->fb_width);
     FUZZ_ASSERT(x->fb_height == y->fb_height && x->fb_bpp == y->fb_bpp);
     FUZZ_ASSERT(x->fb_type == y->fb_type);
+    FUZZ_ASSERT(memcmp(&x->fb_red, &y->fb_red, sizeof(x->fb_red)) == 0);
+    FUZZ_ASSERT(memcmp(&x->fb_green, &y->fb_green, sizeof(x->fb_green)) == 0);
+    FUZZ_ASSERT(memcmp(&x->fb_blue, &y->fb_blue, sizeof(x->fb_blue)) == 0);
+    FUZZ_ASSERT(x->efi == y->efi && x->efi_bs_active == y->efi_bs_active);
+    FUZZ_ASSERT(x->efi_systab == y->efi_systab && x->mmap_from_efi == y->mmap_from_efi);
+    FUZZ_ASSERT(x->efi_mmap_count == y->efi_mmap_count);
+    FUZZ_ASSERT(x->efi_mmap_desc_size == y->efi_mmap_desc_size);
+    check_same_ptr(a, x->efi_mmap, b, y->efi_mmap);
     FUZZ_ASSERT(x->rsdp_version == y->rsdp_version);
     check_same_ptr(a, x->rsdp, b, y->rsdp);
 }

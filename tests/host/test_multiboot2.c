@@ -5,7 +5,7 @@
 #include "kernel/multiboot2.h"
 #include "tests/host/check.h"
 
-#define IMAGE_CAP 8192
+#define IMAGE_CAP 16384
 
 /* A boot information image under construction, in 8-aligned storage. */
 typedef struct image {
@@ -108,17 +108,26 @@ static void add_mmap(uint32_t entry_size, const mb2_region_t *r, unsigned n)
     tag_close(at);
 }
 
-static void add_framebuffer(void)
+/* A 1024x768 direct-colour framebuffer of bpp bits; colour_len of its six colour bytes
+ * (red at 16, green at 8, blue at 0, 8 bits each) are written. */
+static void add_framebuffer_rgb(uint8_t bpp, size_t colour_len)
 {
     size_t at = tag_open(MB2_TAG_FRAMEBUFFER);
-    uint8_t tail[4] = { 32, 1, 0, 0 };
+    uint8_t tail[4] = { bpp, MB2_FB_RGB, 0, 0 };
+    uint8_t colour[6] = { 16, 8, 8, 8, 0, 8 };
 
     append64(0xfd000000);
-    append32(4096);
+    append32(1024 * bpp / 8);
     append32(1024);
     append32(768);
     append(tail, sizeof(tail));
+    append(colour, colour_len);
     tag_close(at);
+}
+
+static void add_framebuffer(void)
+{
+    add_framebuffer_rgb(32, 6);
 }
 
 /* An RSDP copy of len bytes filled with marker; returns the offset of the copy. */
@@ -146,6 +155,41 @@ static void add_raw_tag(uint32_t type, uint32_t size, size_t body_len)
         img.buf[img.len++] = 0;
 }
 
+/* One EFI memory descriptor as tag 17 holds it: type, pad, physical and virtual start,
+ * pages, attribute; desc_size bytes (the firmware's size, here 48). */
+typedef struct efi_desc {
+    uint32_t type;
+    uint64_t phys, pages;
+} efi_desc_t;
+
+static void add_efi_mmap(uint32_t desc_size, const efi_desc_t *d, unsigned n)
+{
+    size_t at = tag_open(MB2_TAG_EFI_MMAP);
+
+    append32(desc_size);
+    append32(1); /* descriptor version */
+    for (unsigned i = 0; i < n; i++) {
+        size_t entry = img.len;
+        append32(d[i].type);
+        append32(0);
+        append64(d[i].phys);
+        append64(0);
+        append64(d[i].pages);
+        append64(0xf);
+        while (img.len - entry < desc_size)
+            img.buf[img.len++] = 0xee;
+    }
+    tag_close(at);
+}
+
+static void add_u64_tag(uint32_t type, uint64_t v)
+{
+    size_t at = tag_open(type);
+
+    append64(v);
+    tag_close(at);
+}
+
 static void add_end(void)
 {
     append32(MB2_TAG_END);
@@ -159,6 +203,35 @@ static const mb2_region_t sample_map[] = {
     { 0xfffc0000, 0x40000, 2 },
     { 0x100000000, 0x40000000, 1 },
 };
+
+/* A small UEFI machine: low RAM, a hole, GRUB's data, boot services, runtime, ACPI. */
+static const efi_desc_t sample_efi[] = {
+    { 7, 0x0, 0xa0 },            /* conventional */
+    { 7, 0x100000, 0x700 },      /* conventional ... */
+    { 2, 0x800000, 0x100 },      /* ... loader data, adjacent: merged (both usable) */
+    { 4, 0x900000, 0x200 },      /* boot-services data: usable once they are exited */
+    { 6, 0xb00000, 0x10 },       /* runtime-services data: reserved */
+    { 9, 0xb10000, 0x10 },       /* ACPI reclaim */
+    { 10, 0xb20000, 0x10 },      /* ACPI NVS */
+    { 11, 0xffc00000, 0x400 },   /* MMIO: reserved */
+    { 8, 0x1000000, 0x1 },       /* unusable */
+};
+
+/* A UEFI boot as GRUB leaves it with boot services exited: no Multiboot2 memory map. */
+static void build_efi(bool bs_active)
+{
+    image_begin();
+    add_string_tag(MB2_TAG_LOADER, "GRUB 2.06");
+    add_u64_tag(MB2_TAG_EFI64, 0xbf5e018);
+    add_u64_tag(MB2_TAG_EFI64_IH, 0xbe4f718);
+    if (bs_active)
+        add_raw_tag(MB2_TAG_EFI_BS, 8, 0);
+    add_efi_mmap(48, sample_efi, ARRAY_SIZE(sample_efi));
+    add_framebuffer_rgb(32, 6);
+    add_rsdp(MB2_TAG_ACPI_NEW, MB2_RSDP_V2_SIZE, 0x22);
+    add_end();
+    image_finish();
+}
 
 /* Offsets of interesting places in the image build_full() makes. */
 static struct {
@@ -467,7 +540,7 @@ static void test_mmap_overflow(void)
     add_end();
     image_finish();
     CHECK(parse_image(img.len) == 1 && has_warning("too many memory map"));
-    CHECK(mb.mmap_count == MB2_MAX_MMAP && mb.mmap[MB2_MAX_MMAP - 1].base == 63ULL << 20);
+    CHECK(mb.mmap_count == MB2_MAX_MMAP && mb.mmap[MB2_MAX_MMAP - 1].base == (uint64_t)(MB2_MAX_MMAP - 1) << 20);
     CHECK(mb2_usable_bytes(&mb) == (uint64_t)MB2_MAX_MMAP << 20);
 
     mb2_region_t huge[2] = { { 0, UINT64_MAX, 1 }, { 0, 5, 1 } };
@@ -581,6 +654,157 @@ static void test_fuzz(void)
     CHECK(clean > 0 && clean < 20000);
 }
 
+static void test_framebuffer_colours(void)
+{
+    image_begin();
+    add_framebuffer_rgb(24, 6);
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 0 && mb.has_fb && mb.fb_bpp == 24 && mb.fb_pitch == 3072);
+    CHECK(mb.fb_type == MB2_FB_RGB && mb.fb_red.pos == 16 && mb.fb_red.size == 8);
+    CHECK(mb.fb_green.pos == 8 && mb.fb_green.size == 8);
+    CHECK(mb.fb_blue.pos == 0 && mb.fb_blue.size == 8);
+
+    image_begin();
+    add_framebuffer_rgb(32, 5); /* one colour byte short */
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 1 && has_warning("colour layout") && !mb.has_fb);
+
+    image_begin(); /* EGA text carries no colour layout, and needs none */
+    size_t at = tag_open(MB2_TAG_FRAMEBUFFER);
+    uint8_t tail[4] = { 16, MB2_FB_EGA, 0, 0 };
+    append64(0xb8000);
+    append32(160);
+    append32(80);
+    append32(25);
+    append(tail, sizeof(tail));
+    tag_close(at);
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 0 && mb.has_fb && mb.fb_type == MB2_FB_EGA);
+    CHECK(mb.fb_addr == 0xb8000 && mb.fb_width == 80 && mb.fb_red.size == 0);
+}
+
+static void test_efi_tags(void)
+{
+    build_full();
+    CHECK(parse_image(img.len) == 0 && !mb.efi && mb.efi_systab == 0 && mb.efi_mmap == NULL);
+
+    build_efi(false);
+    CHECK(parse_image(img.len) == 0 && mb.efi && !mb.efi_bs_active);
+    CHECK(mb.efi_systab == 0xbf5e018);
+    CHECK(mb.efi_mmap_count == ARRAY_SIZE(sample_efi) && mb.efi_mmap_desc_size == 48);
+    CHECK(inside(mb.efi_mmap, img.buf, img.len));
+
+    image_begin();
+    size_t at = tag_open(MB2_TAG_EFI32);
+    append32(0x7f000);
+    tag_close(at);
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 0 && mb.efi && mb.efi_systab == 0x7f000);
+
+    image_begin();
+    add_raw_tag(MB2_TAG_EFI64, 12, 4); /* 4 bytes of an 8-byte address */
+    add_raw_tag(MB2_TAG_EFI_BS, 8, 0);
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 1 && has_warning("system table") && mb.efi_systab == 0);
+    CHECK(mb.efi && mb.efi_bs_active);
+}
+
+static void test_efi_mmap_derived(void)
+{
+    build_efi(false);
+    CHECK(parse_image(img.len) == 0 && mb.mmap_from_efi);
+    /* 0-a0000 usable; 1M-11M usable (conventional + loader + boot-services data merged);
+     * runtime, ACPI, NVS, MMIO, unusable apart */
+    CHECK(mb.mmap_count == 7);
+    CHECK(mb.mmap[0].base == 0 && mb.mmap[0].length == 0xa0000 && mb.mmap[0].type == 1);
+    CHECK(mb.mmap[1].base == 0x100000 && mb.mmap[1].length == 0xa00000 && mb.mmap[1].type == 1);
+    CHECK(mb.mmap[2].type == MB2_MEMORY_RESERVED && mb.mmap[3].type == MB2_MEMORY_ACPI);
+    CHECK(mb.mmap[4].type == MB2_MEMORY_NVS && mb.mmap[5].type == MB2_MEMORY_RESERVED);
+    CHECK(mb.mmap[6].type == MB2_MEMORY_BAD && mb.mmap[6].base == 0x1000000);
+    CHECK(mb2_usable_bytes(&mb) == 0xa0000 + 0xa00000);
+
+    build_efi(true); /* boot services still running: their memory is not ours */
+    CHECK(parse_image(img.len) == 0 && mb.efi_bs_active && mb.mmap_count == 7);
+    CHECK(mb.mmap[1].length == 0x800000 && mb.mmap[2].type == MB2_MEMORY_RESERVED);
+    CHECK(mb.mmap[2].base == 0x900000 && mb.mmap[2].length == 0x210000); /* + runtime data */
+    CHECK(mb2_usable_bytes(&mb) == 0xa0000 + 0x800000);
+}
+
+static void test_efi_mmap_preferred_and_bad(void)
+{
+    image_begin(); /* a Multiboot2 map wins over the EFI one */
+    add_efi_mmap(48, sample_efi, ARRAY_SIZE(sample_efi));
+    add_mmap(24, sample_map, ARRAY_SIZE(sample_map));
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 0 && !mb.mmap_from_efi);
+    CHECK(mb.mmap_count == ARRAY_SIZE(sample_map) && mb.efi_mmap_count == ARRAY_SIZE(sample_efi));
+
+    uint32_t bad_sizes[] = { 0, 8, 32, 44 };
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
+        image_begin();
+        size_t at = tag_open(MB2_TAG_EFI_MMAP);
+        append32(bad_sizes[i]);
+        append32(1);
+        for (unsigned j = 0; j < 12; j++)
+            append64(0x1000);
+        tag_close(at);
+        add_end();
+        image_finish();
+        CHECK(parse_image(img.len) == 1 && has_warning("descriptor size"));
+        CHECK(mb.efi && mb.efi_mmap == NULL && mb.mmap_count == 0);
+    }
+
+    image_begin();
+    add_efi_mmap(40, sample_efi, 1);
+    for (unsigned i = 0; i < 24; i++)
+        img.buf[img.len++] = 0x77; /* the tag goes on with a cut second descriptor */
+    put32(8 + 4, (uint32_t)(img.len - 8));
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 1 && has_warning("partial descriptor"));
+    CHECK(mb.efi_mmap_count == 1 && mb.mmap_count == 1 && mb.mmap[0].length == 0xa0000);
+
+    efi_desc_t wrap[] = { { 7, 0xfffffffffffff000ULL, 2 }, { 7, 0x1000, UINT64_MAX >> 8 },
+                          { 7, 0x200000, 1 } };
+    image_begin();
+    add_efi_mmap(48, wrap, ARRAY_SIZE(wrap));
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 2 && has_warning("wraps"));
+    CHECK(mb.mmap_count == 1 && mb.mmap[0].base == 0x200000 && mb.mmap[0].length == 0x1000);
+
+    efi_desc_t many[MB2_MAX_MMAP + 4];
+    for (unsigned i = 0; i < ARRAY_SIZE(many); i++) /* alternate types: nothing merges */
+        many[i] = (efi_desc_t){ i % 2 ? 7 : 5, (uint64_t)i << 20, 0x100 };
+    image_begin();
+    add_efi_mmap(48, many, ARRAY_SIZE(many));
+    add_end();
+    image_finish();
+    CHECK(parse_image(img.len) == 1 && has_warning("too many memory map"));
+    CHECK(mb.mmap_count == MB2_MAX_MMAP);
+}
+
+/* The same corruption loop over a UEFI image, whose memory map is derived from tag 17. */
+static void test_fuzz_efi(void)
+{
+    unsigned bad = 0, derived = 0;
+
+    for (unsigned i = 0; i < 20000; i++) {
+        build_efi(i % 2);
+        if (!fuzz_once())
+            bad++;
+        derived += mb.mmap_from_efi;
+    }
+    CHECK(bad == 0);
+    CHECK(derived > 0);
+}
+
 int main(void)
 {
     CHECK_GROUP("multiboot2/well_formed", test_well_formed());
@@ -597,6 +821,11 @@ int main(void)
     CHECK_GROUP("multiboot2/mmap_overflow", test_mmap_overflow());
     CHECK_GROUP("multiboot2/missing_end", test_missing_end());
     CHECK_GROUP("multiboot2/nothing", test_nothing());
+    CHECK_GROUP("multiboot2/framebuffer_colours", test_framebuffer_colours());
+    CHECK_GROUP("multiboot2/efi_tags", test_efi_tags());
+    CHECK_GROUP("multiboot2/efi_mmap_derived", test_efi_mmap_derived());
+    CHECK_GROUP("multiboot2/efi_mmap_preferred_and_bad", test_efi_mmap_preferred_and_bad());
     CHECK_GROUP("multiboot2/fuzz", test_fuzz());
+    CHECK_GROUP("multiboot2/fuzz_efi", test_fuzz_efi());
     return check_done();
 }
