@@ -18,32 +18,33 @@ static kerr_t check_map_flags(uint64_t f)
     return (f & XR_MAP_WRITE) && (f & XR_MAP_EXEC) ? XR_EINVAL : XR_OK;
 }
 
+/* The running process in slot a[0] (write right) whose mapping flags a[fl] are valid, or
+ * NULL with *err set: what map_anon, map_memory and protect decode first. */
+static process_t *map_target(const uint64_t a[6], unsigned fl, kerr_t *err)
+{
+    process_t *p = sys_process(a[0], XR_RIGHT_WRITE, err);
+    if (p && (*err = check_map_flags(a[fl])))
+        return NULL;
+    return p;
+}
+
 SYSCALL(map_anon)
 {
     kerr_t err;
-    process_t *p = sys_process(a[0], XR_RIGHT_WRITE, &err);
-    if (!p)
-        return err;
-    if ((err = check_map_flags(a[2])))
-        return err;
-    return mm_as_map_new(p->as, a[1], map_flags(a[2]));
+    process_t *p = map_target(a, 2, &err);
+    return p ? mm_as_map_new(p->as, a[1], map_flags(a[2])) : err;
 }
 
 SYSCALL(map_memory)
 {
     kerr_t err;
-    process_t *p = sys_process(a[0], XR_RIGHT_WRITE, &err);
+    process_t *p = map_target(a, 4, &err);
     if (!p)
-        return err;
-    if ((err = check_map_flags(a[4])))
         return err;
     unsigned need = XR_RIGHT_READ | (a[4] & XR_MAP_WRITE ? XR_RIGHT_WRITE : 0) |
                     (a[4] & XR_MAP_EXEC ? XR_RIGHT_EXEC : 0);
-    cap_slot_t *s;
-    if (a[1] >= XR_SLOTS)
-        return XR_ERANGE;
-    err = cap_lookup(&process_current()->caps, (xr_cap_t)a[1], XR_OBJ_MEMORY, need, &s);
-    if (err)
+    cap_slot_t *s = sys_cap(process_current(), a[1], XR_OBJ_MEMORY, need, &err);
+    if (!s)
         return err;
     memobj_t *m = s->object;
     if (a[2] % PAGE_SIZE || a[2] / PAGE_SIZE >= m->pages)
@@ -73,10 +74,8 @@ SYSCALL(unmap)
 SYSCALL(protect)
 {
     kerr_t err;
-    process_t *p = sys_process(a[0], XR_RIGHT_WRITE, &err);
+    process_t *p = map_target(a, 2, &err);
     if (!p)
-        return err;
-    if ((err = check_map_flags(a[2])))
         return err;
     unsigned flags;
     if ((err = mm_as_query(p->as, a[1], NULL, &flags)))

@@ -173,7 +173,7 @@ UTEST(smp, tlb_shootdown)
     UT_EQ(xr_cap_delete(FAULT_EP), XR_OK);
 }
 
-static volatile uint64_t worker_ticks, boot_ticks, worker_cpu, worker_done;
+static volatile uint64_t worker_ticks, boot_ticks, worker_cpu, worker_done, sink;
 
 /* About 10^9 instructions of arithmetic on the worker core, its tick counted around it. */
 static void compute(uint64_t unused)
@@ -181,9 +181,8 @@ static void compute(uint64_t unused)
     (void)unused;
     xr_yield(); /* on the worker now: the next switch stops its tick */
     uint64_t t0 = xr_info(XR_INFO_CPU_TICKS), g0 = xr_info(XR_INFO_TICKS);
-    volatile uint64_t x = 0;
     for (uint64_t i = 0; i < 250000000ul; i++)
-        x += i;
+        sink += i;
     worker_ticks = xr_info(XR_INFO_CPU_TICKS) - t0;
     boot_ticks = xr_info(XR_INFO_TICKS) - g0;
     worker_cpu = xr_info(XR_INFO_CPU);
