@@ -33,4 +33,12 @@ int xr_libc_thread_join(int id);
  * other (the main thread). Never 0. */
 uintptr_t xr_libc_thread_self(void);
 
+/* 1 when Ctrl-C was typed on the console since the last call (the console server keeps the
+ * flag; a shell polls it while it waits for a foreground job), else 0. */
+int xr_console_intr(void);
+
+/* Sizes of the file system holding path: out = block size, blocks, free blocks, inodes, free
+ * inodes. Returns 0, or -1 with errno. */
+int xr_statfs(const char *path, uint64_t out[5]);
+
 #endif
