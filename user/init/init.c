@@ -1,6 +1,7 @@
 /* init: the first user process. It reads the boot information, maps the boot modules it
  * needs, and either runs the user tests (test=user), the file-system tests (test=fs), or
- * starts the system's programs (the pager, "hello", the block drivers and fs) and waits. */
+ * starts the system (the pager, "hello", the block drivers and fs, then the services of
+ * /etc/services: the console server and the shell) and manages it. */
 #include "services.h"
 #include "utest.h"
 
@@ -131,7 +132,7 @@ static void run_paged(const char *name, unsigned n)
 }
 
 /* The normal boot: start the pager, run "hello" under it, start the block drivers and fs
- * (docs/fs.md), then stay alive. */
+ * (docs/fs.md), then the service manager (the console and the shell), which never returns. */
 static _Noreturn void run_system(void)
 {
     long err = start_pager();
@@ -139,11 +140,13 @@ static _Noreturn void run_system(void)
         printf("init: no pager (%s)\n", xr_strerror(err));
     else
         run_paged("hello", 1);
-    if ((err = svc_start_fs()))
+    if ((err = svc_start_fs())) {
         printf("init: no fs (%s)\n", xr_strerror(err));
-    printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
-    for (;;)
-        xr_sleep_us(1000000000);
+        printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
+        for (;;)
+            xr_sleep_us(1000000000);
+    }
+    svc_manage(); /* manager.c: the services of /etc/services, init's protocol */
 }
 
 /* test=bench: where ipcbench finds the command line (its argument, user/bench/ipcbench.c). */

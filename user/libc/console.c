@@ -40,6 +40,8 @@ ssize_t console_read(void *buf, size_t n)
             xr_sleep_us(1000); /* the next tick */
             continue;
         }
+        if (err == XR_ECANCELED)
+            return sys_fail(EINTR); /* Ctrl-C: the read is interrupted */
         if (err)
             return sys_fail(EIO);
         size_t got = w[0] <= CON_READ_MAX && w[0] <= n ? (size_t)w[0] : 0; /* checked copy */

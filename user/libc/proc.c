@@ -232,49 +232,66 @@ static void *read_image(const char *path, size_t *size, int *e)
     return buf;
 }
 
-/* The child's descriptors 0..PROC_SPAWN_FDS-1: the parent's (without close-on-exec ones), then
- * the file actions in order; each entry holds a reference. Opens happen here, in the parent. */
+/* Drops the reference a plan entry holds (through a descriptor, so close does the work). */
+static void plan_put(ofd_t *o)
+{
+    int fd = fd_install(o, FD_MAX - 1);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* The child's descriptors 0..PROC_SPAWN_FDS-1: the parent's, then the file actions in order,
+ * then those still close-on-exec are left out (a dup2'd or opened one never is); each entry
+ * holds a reference. Opens happen here, in the parent. */
 static int plan_fds(ofd_t *plan[PROC_SPAWN_FDS], const posix_spawn_file_actions_t *fa)
 {
+    bool cx[PROC_SPAWN_FDS];
     for (int i = 0; i < PROC_SPAWN_FDS; i++) {
-        plan[i] = fd_cloexec(i) ? NULL : fd_get(i);
+        plan[i] = fd_get(i);
+        cx[i] = fd_cloexec(i);
         if (plan[i])
             plan[i]->refs++;
     }
     errno = 0;
-    for (int k = 0; fa && *fa && k < (*fa)->n; k++) {
+    int e = 0;
+    for (int k = 0; !e && fa && *fa && k < (*fa)->n; k++) {
         const struct fa *a = &(*fa)->a[k];
         ofd_t *o = NULL;
         if (a->type == FA_OPEN) {
             int fd = open(a->path, a->oflag, a->mode);
-            if (fd < 0)
-                return errno;
+            if (fd < 0) {
+                e = errno;
+                break;
+            }
             o = fd_get(fd);
             o->refs++;
             close(fd);
         } else if (a->type == FA_DUP2) {
-            if ((o = plan[a->fd]) == NULL)
-                return EBADF;
+            if ((o = plan[a->fd]) == NULL) {
+                e = EBADF;
+                break;
+            }
             o->refs++;
         }
         int to = a->type == FA_DUP2 ? a->newfd : a->fd;
-        if (plan[to]) {
-            int fd = fd_install(plan[to], FD_MAX - 1); /* drop the reference through close */
-            if (fd >= 0)
-                close(fd);
-        }
+        if (plan[to])
+            plan_put(plan[to]);
         plan[to] = o;
+        cx[to] = false;
     }
-    return 0;
+    for (int i = 0; i < PROC_SPAWN_FDS; i++)
+        if (cx[i] && plan[i]) {
+            plan_put(plan[i]);
+            plan[i] = NULL;
+        }
+    return e;
 }
 
 static void plan_drop(ofd_t *plan[PROC_SPAWN_FDS])
 {
     for (int i = 0; i < PROC_SPAWN_FDS; i++)
         if (plan[i]) {
-            int fd = fd_install(plan[i], FD_MAX - 1);
-            if (fd >= 0)
-                close(fd);
+            plan_put(plan[i]);
             plan[i] = NULL;
         }
 }
@@ -482,4 +499,21 @@ int kill(pid_t pid, int sig)
     if (err == XR_OK)
         return 0;
     return sys_fail(err == XR_EPERM ? EPERM : ESRCH);
+}
+
+int xr_ps(int index, xr_ps_t *out)
+{
+    uint64_t w[4] = {(uint64_t)index, 0, 0, 0};
+    long err = index < 0 ? XR_EINVAL : proc_init_call(INIT_OP_PS, w);
+    if (err)
+        return sys_fail(err == XR_ENOENT ? ESRCH : sys_errno(err));
+    out->pid = (int)(uint32_t)w[0];
+    out->ppid = (int)(w[0] >> 32);
+    out->state = xr_status_state(w[1]) == XR_PROC_RUNNING  ? 'R'
+                 : xr_status_state(w[1]) == XR_PROC_EXITED ? 'Z'
+                                                           : 'K';
+    out->code = xr_status_code(w[1]);
+    memcpy(out->name, &w[2], 16);
+    out->name[16] = 0;
+    return 0;
 }
