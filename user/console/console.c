@@ -205,7 +205,7 @@ static long dispatch(xr_msg_t *m)
         return XR_OK;
     case CON_OP_INTR:
         m->w[0] = intr_pending;
-        intr_pending = false;
+        intr_pending = intr_read = false; /* the shell took it: no READ sees it any more */
         return XR_OK;
     default:
         return XR_ENOSYS;

@@ -159,10 +159,10 @@ static bool redirection(const char **p, command_t *c, bool *err)
     return true;
 }
 
-pipeline_t *sh_parse(const char *line, bool *empty)
+pipeline_t *sh_parse(const char **line, bool *empty)
 {
     pipeline_t *head = NULL, **tail = &head, *pl = NULL;
-    const char *p = line;
+    const char *p = *line;
     bool err = false;
     command_t *c = NULL;
     *empty = false;
@@ -190,7 +190,8 @@ pipeline_t *sh_parse(const char *line, bool *empty)
             p += sep == 'a' ? 2 : 1;
             if (sep == 'a' && pl == NULL)
                 err = true;
-            pl = NULL;
+            if (pl != NULL)
+                break; /* one pipeline at a time: the next is expanded when it runs ($?) */
             continue;
         }
         if (*p == '|') {
@@ -203,8 +204,7 @@ pipeline_t *sh_parse(const char *line, bool *empty)
                     err = true;
                 pl->sep = 'o';
                 p += 2;
-                pl = NULL;
-                continue;
+                break;
             }
             if (c->argc == 0 || pl->ncmd == SH_CMDS) {
                 err = true;
@@ -239,6 +239,7 @@ pipeline_t *sh_parse(const char *line, bool *empty)
     }
     if (head == NULL)
         *empty = true;
+    *line = p;
     return head;
 }
 

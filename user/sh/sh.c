@@ -1,6 +1,6 @@
 /* sh: the shell. Reads commands from the console (prompt "x-realism$ "), a file (sh FILE) or
  * an argument (sh -c 'CMDS'); runs pipelines with posix_spawnp, redirections as file actions,
- * ; && || and & (background jobs), and the builtins cd, exit, export, unset, wait, jobs.
+ * ; && || and & (background jobs), and the builtins cd, pwd, exit, export, unset, wait, jobs.
  * Ctrl-C while a foreground job runs ends it (the console server flags the key; we poll). */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,6 +170,11 @@ static int builtin(command_t *c, bool *done)
         sh_setvar("PWD", getcwd(cwd, sizeof(cwd)), true);
         return 0;
     }
+    if (strcmp(a[0], "pwd") == 0) {
+        char cwd[512];
+        puts(getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+        return 0;
+    }
     if (strcmp(a[0], "exit") == 0) {
         fflush(stdout);
         exit(c->argc > 1 ? atoi(a[1]) : sh_status);
@@ -303,25 +308,26 @@ static int run_pipeline(pipeline_t *pl)
     return status;
 }
 
-/* Runs one line: every pipeline, honouring && and ||. */
+/* Runs one line: each pipeline in turn (parsed just before it runs), honouring && and ||. */
 static void run_line(const char *line)
 {
-    bool empty;
-    pipeline_t *list = sh_parse(line, &empty);
-    if (list == NULL) {
-        if (!empty)
-            sh_status = 2;
-        return;
-    }
     char prev = ';';
-    for (pipeline_t *p = list; p; p = p->next) {
+    for (;;) {
+        bool empty;
+        pipeline_t *p = sh_parse(&line, &empty);
+        if (p == NULL) {
+            if (!empty)
+                sh_status = 2;
+            return;
+        }
         bool skip = (prev == 'a' && sh_status != 0) || (prev == 'o' && sh_status == 0);
         if (!skip)
             sh_status = run_pipeline(p);
+        /* a skipped "a && b || c" still passes its status on to the || */
         prev = p->sep == '&' ? ';' : p->sep;
+        sh_free(p);
         fflush(stdout);
     }
-    sh_free(list);
 }
 
 static int run_file(FILE *f)

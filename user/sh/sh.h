@@ -33,9 +33,10 @@ typedef struct pipeline {
     struct pipeline *next;
 } pipeline_t;
 
-/* Parses a line (variables expanded, quotes removed) into a list of pipelines; NULL with a
- * message on stderr for a syntax error, or for an empty line (then *empty is set). */
-pipeline_t *sh_parse(const char *line, bool *empty);
+/* Parses the first pipeline of *line (variables expanded now, quotes removed) and advances
+ * *line past it and its separator; NULL with a message on stderr for a syntax error, or when
+ * nothing is left (then *empty is set). */
+pipeline_t *sh_parse(const char **line, bool *empty);
 void sh_free(pipeline_t *p);
 
 /* Variables: the shell's own and the exported ones (the environment of every command). */
