@@ -221,5 +221,5 @@ int main(uint64_t arg)
         return run_fuzz(); /* fuzz_start.c */
     if (has_word(ut_bootinfo->cmdline, "test=fs"))
         return svc_run_fstest();
-    run_system();
+    run_system(); /* also test=posix: the system runs /bin/posix instead of the shell */
 }

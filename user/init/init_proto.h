@@ -21,12 +21,17 @@
  *                                                     past the last
  *   KILL      w0 pid                                  -   ends a registered user process
  *                                                         (XR_EPERM for a server)
+ *   REAP      w0 pid                                  -   forget an ended user process now
+ *                                                         (its parent has waited for it), so
+ *                                                         its quota returns at once; XR_EBUSY
+ *                                                         while it runs
  */
 
 #define INIT_OP_REGISTER 1
 #define INIT_OP_LOOKUP   2
 #define INIT_OP_PS       3
 #define INIT_OP_KILL     4
+#define INIT_OP_REAP     5
 
 #define INIT_REG_NAME_BYTES 24
 #define INIT_NAME_BYTES     16

@@ -1,6 +1,6 @@
 /* init's service manager (the normal boot): starts the services /etc/services lists, keeps the
  * process table (services and the programs the C library registers), answers init's protocol
- * (user/init/init_proto.h: REGISTER, LOOKUP, PS, KILL) and restarts a service that dies, with a
+ * (user/init/init_proto.h: REGISTER, LOOKUP, PS, KILL, REAP) and restarts a service that dies, with a
  * back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms,
  * so the supervision runs between requests. docs/processes.md §8. */
 #include "services.h"
@@ -35,6 +35,7 @@ typedef struct svc {
     unsigned prio, caps, irq;
     uint64_t quota;
     bool restart;
+    bool verdict; /* a test: its end ends init (and the run) with its verdict */
     int pid;             /* running as this pid, or 0 */
     uint64_t backoff_us; /* the wait before the next restart */
     uint64_t due_tick;   /* restart at this tick of ours; 0: not waiting */
@@ -281,6 +282,11 @@ static void read_config(void)
 static void svc_ended(svc_t *s, uint64_t st)
 {
     s->pid = 0;
+    if (s->verdict) {
+        bool ok = xr_status_state(st) == XR_PROC_EXITED && xr_status_code(st) == 0;
+        printf("init: %s ended (status %lx)\n", s->name, st);
+        xr_exit(ok ? 0 : 1);
+    }
     if (ticks - s->started_tick > 100)
         s->backoff_us = 0; /* it ran for 10 s: start the back-off afresh */
     s->backoff_us = s->backoff_us ? s->backoff_us * 2 : TICK_US;
@@ -406,6 +412,20 @@ static long op_kill(xr_msg_t *m)
     return xr_process_kill(e->proc);
 }
 
+static long op_reap(xr_msg_t *m)
+{
+    entry_t *e = m->w[0] <= INT32_MAX ? entry_find((int)m->w[0]) : NULL;
+    uint64_t st = 0;
+    if (e == NULL)
+        return XR_ENOENT;
+    if (e->svc != NULL || !own_slot(e))
+        return XR_EPERM;
+    if (xr_process_status(e->proc, &st) != XR_OK || xr_status_state(st) == XR_PROC_RUNNING)
+        return XR_EBUSY;
+    entry_drop(e);
+    return XR_OK;
+}
+
 static long dispatch(xr_msg_t *m)
 {
     int caller = m->badge <= INT32_MAX ? (int)m->badge : 0;
@@ -418,9 +438,25 @@ static long dispatch(xr_msg_t *m)
         return op_ps(m);
     case INIT_OP_KILL:
         return op_kill(m);
+    case INIT_OP_REAP:
+        return op_reap(m);
     default:
         return XR_ENOSYS;
     }
+}
+
+/* test=posix: the program at path replaces the shell; its verdict ends the run. */
+static void add_test_service(const char *name, const char *path)
+{
+    for (unsigned i = 0; i < nservices; i++)
+        if (strcmp(services[i].name, "sh") == 0)
+            services[i] = services[--nservices];
+    if (nservices == SERVICES)
+        return;
+    svc_t *s = &services[nservices++];
+    *s = (svc_t){.prio = 100, .caps = C_USER, .quota = 16384, .verdict = true};
+    strncpy(s->name, name, sizeof(s->name) - 1);
+    strncpy(s->prog, path, sizeof(s->prog) - 1);
 }
 
 /* Table entries for what started before the manager: init, the pager, the block drivers, fs. */
@@ -450,6 +486,8 @@ _Noreturn void svc_manage(void)
         printf("init: the service manager cannot start (%s)\n", xr_strerror(err));
     else
         read_config();
+    if (ut_cmdline_has("test=posix"))
+        add_test_service("posix", "/bin/posix");
     for (unsigned i = 0; !err && i < nservices; i++) {
         long e = svc_start(&services[i]);
         if (e)

@@ -209,6 +209,10 @@ ssize_t files_write(ofd_t *o, const void *buf, size_t n)
 {
     if (!fs_enter())
         return -1;
+    /* O_APPEND set later with fcntl: fs opened the handle without it, so seek to the end first
+     * (not atomic against another writer, unlike an O_APPEND open). */
+    if ((o->oflags & O_APPEND) && xr_fs_seek(&fs, o->handle, 0, FS_SEEK_END) < 0)
+        return fs_done(-FS_EIO);
     return fs_done(xr_fs_write(&fs, o->handle, buf, n));
 }
 

@@ -19,7 +19,7 @@
 #define IPCBUF_VA   0x00005e0000000000ul /* the main thread's IPC buffer (cap transfer to init) */
 #define CHILDREN    64
 #define CHILD_PRIO  100
-#define QUOTA_MAX   8192 /* frames a child gets at most: half of what the parent has left */
+#define QUOTA_MAX   4096 /* frames a child gets at most: half of what the parent has left */
 #define QUOTA_MIN   256
 
 long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames,
@@ -443,7 +443,7 @@ static int wait_status(const struct child *c, uint64_t st)
 
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-    for (;;) {
+    for (unsigned round = 0;; round++) {
         bool any = false;
         for (int i = 0; i < CHILDREN; i++) {
             struct child *c = &children[i];
@@ -462,13 +462,20 @@ pid_t waitpid(pid_t pid, int *status, int options)
             slot_free(c->thread);
             slot_free(c->proc);
             c->pid = 0;
+            uint64_t w[4] = {(uint64_t)done, 0, 0, 0};
+            proc_init_call(INIT_OP_REAP, w); /* init lets go too: the quota comes back now */
             return done;
         }
         if (!any)
             return sys_fail(ECHILD);
         if (options & WNOHANG)
             return 0;
-        xr_sleep_us(1000); /* poll once a tick */
+        /* A short child ends within a few time slices: yield to it (it runs at our priority)
+         * for a while, then poll once a tick so that a long one costs nothing. */
+        if (round < 64)
+            xr_yield();
+        else
+            xr_sleep_us(1000);
     }
 }
 
