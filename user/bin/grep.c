@@ -79,8 +79,12 @@ int main(int argc, char **argv)
     int i = 1, found = 0, err = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++)
         for (const char *f = argv[i] + 1; *f; f++) {
-            int *o = *f == 'v' ? &opt_v : *f == 'c' ? &opt_c : *f == 'i' ? &opt_i
-                   : *f == 'n' ? &opt_n : *f == 'F' ? &opt_f : NULL;
+            int *o = *f == 'v'   ? &opt_v
+                     : *f == 'c' ? &opt_c
+                     : *f == 'i' ? &opt_i
+                     : *f == 'n' ? &opt_n
+                     : *f == 'F' ? &opt_f
+                                 : NULL;
             if (o == NULL) {
                 fprintf(stderr, "usage: grep [-vcinF] PATTERN [FILE...]\n");
                 return 2;

@@ -6,8 +6,12 @@
 
 static const char *type(mode_t m)
 {
-    return S_ISDIR(m) ? "directory" : S_ISLNK(m) ? "symbolic link" : S_ISREG(m) ? "regular file"
-           : S_ISFIFO(m) ? "fifo" : S_ISCHR(m) ? "character device" : "other";
+    return S_ISDIR(m)    ? "directory"
+           : S_ISLNK(m)  ? "symbolic link"
+           : S_ISREG(m)  ? "regular file"
+           : S_ISFIFO(m) ? "fifo"
+           : S_ISCHR(m)  ? "character device"
+                         : "other";
 }
 
 int main(int argc, char **argv)

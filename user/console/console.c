@@ -7,12 +7,12 @@
 #include "con_proto.h"
 #include "xr.h"
 
-#define COM1     0x3f8
+#define COM1      0x3f8
 #define SLOT_NTFN 10
-#define LINE_MAX 200
-#define READY    2048 /* the input ready for READ: a ring of bytes and end-of-input marks */
-#define EOF_MARK 0x100
-#define HISTORY  16
+#define LINE_MAX  200
+#define READY     2048 /* the input ready for READ: a ring of bytes and end-of-input marks */
+#define EOF_MARK  0x100
+#define HISTORY   16
 
 static unsigned mode = CON_M_CANON | CON_M_ECHO | CON_M_ISIG;
 static char line[LINE_MAX];

@@ -37,10 +37,10 @@
 #define INIT_NAME_BYTES     16
 
 /* The slots of a program started by init or by the C library's posix_spawn. */
-#define PROC_SLOT_INIT    4  /* init's endpoint, badged with the pid (W|G) */
-#define PROC_SLOT_FS_EP   5  /* fs's endpoint, badged (W): LOOKUP "fs" fills 5 and 6 */
-#define PROC_SLOT_FS_BUF  6  /* the buffer shared with fs under that badge (R|W) */
-#define PROC_SLOT_CONSOLE 7  /* the console server's endpoint (W) */
+#define PROC_SLOT_INIT    4          /* init's endpoint, badged with the pid (W|G) */
+#define PROC_SLOT_FS_EP   5          /* fs's endpoint, badged (W): LOOKUP "fs" fills 5 and 6 */
+#define PROC_SLOT_FS_BUF  6          /* the buffer shared with fs under that badge (R|W) */
+#define PROC_SLOT_CONSOLE 7          /* the console server's endpoint (W) */
 #define PROC_SLOT_FD(i)   (16 + (i)) /* inherited descriptor i's cap (a pipe's memory) */
 #define PROC_SLOT_DYNAMIC 128        /* the C library allocates slots from here up */
 

@@ -1,7 +1,7 @@
 /* init's service manager (the normal boot): starts the services /etc/services lists, keeps the
  * process table (services and the programs the C library registers), answers init's protocol
- * (user/init/init_proto.h: REGISTER, LOOKUP, PS, KILL, REAP) and restarts a service that dies, with a
- * back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms,
+ * (user/init/init_proto.h: REGISTER, LOOKUP, PS, KILL, REAP) and restarts a service that dies, with
+ * a back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms,
  * so the supervision runs between requests. docs/processes.md §8. */
 #include "services.h"
 #include "startup.h"
@@ -9,17 +9,17 @@
 #include "user/fsclient/fs_client.h"
 #include "user/init/init_proto.h"
 
-#define M_TICK     88 /* the ticker's notification */
-#define M_EP       89 /* init's endpoint */
-#define M_RECV     90 /* where a REGISTER's cap lands */
-#define M_TMP      91
-#define M_FS_EP    93 /* init's own fs attachment */
-#define M_FS_BUF   94
-#define M_SVC_EP   95 /* 95..99: endpoints of services that have one ("endpoint" in the config) */
-#define M_TICKER   254
-#define ENTRIES    48 /* entry i: process cap in 100 + 2i, thread cap in 101 + 2i */
-#define SERVICES   5
-#define TICK_US    100000
+#define M_TICK      88 /* the ticker's notification */
+#define M_EP        89 /* init's endpoint */
+#define M_RECV      90 /* where a REGISTER's cap lands */
+#define M_TMP       91
+#define M_FS_EP     93 /* init's own fs attachment */
+#define M_FS_BUF    94
+#define M_SVC_EP    95 /* 95..99: endpoints of services that have one ("endpoint" in the config) */
+#define M_TICKER    254
+#define ENTRIES     48 /* entry i: process cap in 100 + 2i, thread cap in 101 + 2i */
+#define SERVICES    5
+#define TICK_US     100000
 #define BACKOFF_MAX 6400000
 
 #define IPCBUF_VA 0x0000000600000000ul /* above the modules (0x100000000 + i GiB, i < 16) */
@@ -35,7 +35,7 @@ typedef struct svc {
     unsigned prio, caps, irq;
     uint64_t quota;
     bool restart;
-    bool verdict; /* a test: its end ends init (and the run) with its verdict */
+    bool verdict;        /* a test: its end ends init (and the run) with its verdict */
     int pid;             /* running as this pid, or 0 */
     uint64_t backoff_us; /* the wait before the next restart */
     uint64_t due_tick;   /* restart at this tick of ours; 0: not waiting */
@@ -73,7 +73,8 @@ static entry_t *entry_add(const char *name, xr_cap_t slot, int ppid)
         entry_t *e = &table[i];
         if (e->used)
             continue;
-        *e = (entry_t){.pid = next_pid++, .ppid = ppid, .proc = slot ? slot : (xr_cap_t)(100 + 2 * i)};
+        *e = (entry_t){
+            .pid = next_pid++, .ppid = ppid, .proc = slot ? slot : (xr_cap_t)(100 + 2 * i)};
         strncpy(e->name, name, sizeof(e->name) - 1);
         e->used = true;
         return e;
@@ -108,9 +109,9 @@ static void entry_drop(entry_t *e)
 static long give_user_caps(const entry_t *e)
 {
     long err = xr_cap_copy(M_EP, M_TMP, XR_RIGHT_WRITE | XR_RIGHT_GRANT, (uint64_t)e->pid);
-    err = err ? err
-              : xr_process_give_cap(e->proc, M_TMP, PROC_SLOT_INIT,
-                                    XR_RIGHT_WRITE | XR_RIGHT_GRANT);
+    err =
+        err ? err
+            : xr_process_give_cap(e->proc, M_TMP, PROC_SLOT_INIT, XR_RIGHT_WRITE | XR_RIGHT_GRANT);
     xr_cap_delete(M_TMP);
     for (unsigned i = 0; !err && i < nservices; i++)
         if (strcmp(services[i].name, "console") == 0)
@@ -191,7 +192,8 @@ static long svc_start(svc_t *s)
         err = xr_process_give_cap(e->proc, XR_SLOT_IOPORTS, CON_SLOT_IOPORTS,
                                   XR_RIGHT_READ | XR_RIGHT_WRITE);
     if (!err && (s->caps & C_IRQ))
-        err = xr_process_give_cap(e->proc, XR_SLOT_FIRST_IRQ + s->irq, CON_SLOT_IRQ, XR_RIGHT_WRITE);
+        err =
+            xr_process_give_cap(e->proc, XR_SLOT_FIRST_IRQ + s->irq, CON_SLOT_IRQ, XR_RIGHT_WRITE);
     if (!err && user)
         err = give_user_caps(e);
     err = err || !user ? err : write_spawn_page(e);

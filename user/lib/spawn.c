@@ -82,8 +82,8 @@ static long load_image(xr_cap_t proc, const uint8_t *image, const elf_image_t *i
     return map_stack(proc);
 }
 
-/* Creates proc's first thread in the empty slot thread_slot and (if run) starts it at entry with RSP =
- * top - 8 and RDI = arg; on failure empties thread_slot again. */
+/* Creates proc's first thread in the empty slot thread_slot and (if run) starts it at entry with
+ * RSP = top - 8 and RDI = arg; on failure empties thread_slot again. */
 static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, uint64_t top,
                          uint64_t arg, unsigned prio, bool run)
 {
@@ -174,9 +174,8 @@ static long spawn(const void *image, size_t size, uint64_t quota_frames, uint64_
     if (err == XR_OK && start != NULL)
         err = xr_mem_write(proc_slot, top, start, start_size);
     if (err == XR_OK)
-        err =
-            start_thread(proc_slot, thread_slot, img.entry, top, start ? top : arg, (unsigned)prio,
-                         run);
+        err = start_thread(proc_slot, thread_slot, img.entry, top, start ? top : arg,
+                           (unsigned)prio, run);
     if (err != XR_OK) {
         printf("spawn: cannot load the process: %s\n", xr_strerror(err));
         xr_process_kill(proc_slot);
@@ -220,9 +219,9 @@ long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, ch
                       true);
 }
 
-long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames,
-                          char *const argv[], char *const envp[], uint64_t arg, int prio,
-                          xr_cap_t proc_slot, xr_cap_t thread_slot)
+long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                          char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                          xr_cap_t thread_slot)
 {
     return spawn_argv(image, size, quota_frames, argv, envp, arg, prio, proc_slot, thread_slot,
                       false);

@@ -101,7 +101,8 @@ int tcsetattr(int fd, int when, const struct termios *t)
         return -1;
     if (when < TCSANOW || when > TCSAFLUSH)
         return sys_fail(EINVAL);
-    uint64_t w[4] = {(t->c_lflag & ICANON ? CON_M_CANON : 0) | (t->c_lflag & ECHO ? CON_M_ECHO : 0) |
+    uint64_t w[4] = {(t->c_lflag & ICANON ? CON_M_CANON : 0) |
+                         (t->c_lflag & ECHO ? CON_M_ECHO : 0) |
                          (t->c_lflag & ISIG ? CON_M_ISIG : 0),
                      0, 0, 0};
     if (have_console() && con_call(CON_OP_SETMODE, w) != XR_OK)

@@ -45,7 +45,7 @@ void fd_init(void);
 bool fd_cloexec(int fd);
 
 /* files.c */
-int sys_fs_errno(long fs_err);                          /* a negative fs error as an errno */
+int sys_fs_errno(long fs_err);                               /* a negative fs error as an errno */
 int files_resolve(const char *path, char *out, size_t size); /* absolute, clean; -1 + errno */
 long files_open_abs(const char *abs, int oflags, unsigned mode, bool dir); /* fs handle or -errno */
 int files_close(ofd_t *o);

@@ -13,11 +13,11 @@
 #include "sys.h"
 #include "syscall.h"
 
-#define PIPE_PAGES 4
-#define PIPE_BASE  0x0000600000000000ul /* pipe i mapped at PIPE_BASE + i * PIPE_STRIDE */
+#define PIPE_PAGES  4
+#define PIPE_BASE   0x0000600000000000ul /* pipe i mapped at PIPE_BASE + i * PIPE_STRIDE */
 #define PIPE_STRIDE 0x10000ul
-#define PIPE_MAPS  64
-#define RING       (PIPE_PAGES * 4096 - 64)
+#define PIPE_MAPS   64
+#define RING        (PIPE_PAGES * 4096 - 64)
 
 typedef struct pipe_hdr {
     uint32_t readers, writers; /* open ends, all processes together */
@@ -208,8 +208,8 @@ void pipe_unshare(ofd_t *o)
 ofd_t *pipe_adopt(xr_cap_t slot, bool write_end)
 {
     struct xr_pipe *p = map_pipe(slot, write_end);
-    ofd_t *o = p ? ofd_new(write_end ? OFD_PIPE_W : OFD_PIPE_R, write_end ? O_WRONLY : O_RDONLY)
-                 : NULL;
+    ofd_t *o =
+        p ? ofd_new(write_end ? OFD_PIPE_W : OFD_PIPE_R, write_end ? O_WRONLY : O_RDONLY) : NULL;
     if (o == NULL) {
         if (p)
             unmap_pipe(p);

@@ -16,15 +16,15 @@
 #include "syscall.h"
 #include "xr_libc.h"
 
-#define IPCBUF_VA   0x00005e0000000000ul /* the main thread's IPC buffer (cap transfer to init) */
-#define CHILDREN    64
-#define CHILD_PRIO  100
-#define QUOTA_MAX   4096 /* frames a child gets at most: half of what the parent has left */
-#define QUOTA_MIN   256
+#define IPCBUF_VA  0x00005e0000000000ul /* the main thread's IPC buffer (cap transfer to init) */
+#define CHILDREN   64
+#define CHILD_PRIO 100
+#define QUOTA_MAX  4096 /* frames a child gets at most: half of what the parent has left */
+#define QUOTA_MIN  256
 
-long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames,
-                          char *const argv[], char *const envp[], uint64_t arg, int prio,
-                          xr_cap_t proc_slot, xr_cap_t thread_slot);
+long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                          char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                          xr_cap_t thread_slot);
 
 static struct __lock proc_lock;
 static uint64_t slot_bits[2]; /* slots PROC_SLOT_DYNAMIC..255 */
@@ -340,8 +340,8 @@ static int spawn_image(pid_t *pidp, const char *path, void *image, size_t size,
         slot_free(ts);
         return c ? ENOMEM : EAGAIN;
     }
-    long err = xr_spawn_elf_stopped(image, size, quota, argv, envp, PROC_SPAWN_VA, CHILD_PRIO,
-                                    ps, ts);
+    long err =
+        xr_spawn_elf_stopped(image, size, quota, argv, envp, PROC_SPAWN_VA, CHILD_PRIO, ps, ts);
     if (err) {
         slot_free(ps);
         slot_free(ts);
@@ -356,7 +356,8 @@ static int spawn_image(pid_t *pidp, const char *path, void *image, size_t size,
         err = err == XR_EBADCAP ? XR_OK : err;
     }
     memset(&sp, 0, sizeof(sp));
-    sp = (proc_spawn_t){.magic = PROC_SPAWN_MAGIC, .pid = (uint32_t)pid, .ppid = (uint32_t)getpid()};
+    sp =
+        (proc_spawn_t){.magic = PROC_SPAWN_MAGIC, .pid = (uint32_t)pid, .ppid = (uint32_t)getpid()};
     strncpy(sp.cwd, files_cwd(), sizeof(sp.cwd) - 1);
     err = err ? err : describe_fds(&sp, plan, ps, shared);
     err = err ? err : xr_map_anon(ps, PROC_SPAWN_VA, 0);
@@ -451,8 +452,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
             if (c->pid == 0 || (pid > 0 && c->pid != pid))
                 continue;
             any = true;
-            if (xr_process_status(c->proc, &st) != XR_OK ||
-                xr_status_state(st) == XR_PROC_RUNNING)
+            if (xr_process_status(c->proc, &st) != XR_OK || xr_status_state(st) == XR_PROC_RUNNING)
                 continue;
             pid_t done = c->pid;
             if (status)

@@ -20,9 +20,9 @@ typedef unsigned int speed_t;
 #define ECHO   0x08
 
 /* c_iflag, c_oflag, c_cflag: accepted and kept, not acted on */
-#define ICRNL  0x100
-#define OPOST  0x01
-#define CS8    0x30
+#define ICRNL 0x100
+#define OPOST 0x01
+#define CS8   0x30
 
 #define TCSANOW   0
 #define TCSADRAIN 1
