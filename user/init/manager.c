@@ -191,9 +191,11 @@ static long svc_start(svc_t *s)
     if (!err && (s->caps & C_IOPORTS))
         err = xr_process_give_cap(e->proc, XR_SLOT_IOPORTS, CON_SLOT_IOPORTS,
                                   XR_RIGHT_READ | XR_RIGHT_WRITE);
-    if (!err && (s->caps & C_IRQ))
+    if (!err && (s->caps & C_IRQ)) {
+        xr_irq_bind(XR_SLOT_FIRST_IRQ + s->irq, 0); /* a dead predecessor's binding holds it */
         err =
             xr_process_give_cap(e->proc, XR_SLOT_FIRST_IRQ + s->irq, CON_SLOT_IRQ, XR_RIGHT_WRITE);
+    }
     if (!err && user)
         err = give_user_caps(e);
     err = err || !user ? err : write_spawn_page(e);
@@ -311,7 +313,9 @@ static void supervise(void)
     for (int i = 0; i < ENTRIES; i++) {
         entry_t *e = &table[i];
         uint64_t st = 0;
-        if (!e->used || e->proc == XR_SLOT_SELF || xr_process_status(e->proc, &st) != XR_OK ||
+        /* The entries of what started before the manager stay: fs is restarted in place below,
+         * and a dead pager or block driver stays listed as such. */
+        if (!e->used || !own_slot(e) || xr_process_status(e->proc, &st) != XR_OK ||
             xr_status_state(st) == XR_PROC_RUNNING)
             continue;
         svc_t *s = e->svc;
@@ -404,12 +408,15 @@ static long op_ps(xr_msg_t *m)
     return XR_ENOENT;
 }
 
+/* KILL: a registered user program; with test=posix on the command line also a service other
+ * than init itself (the test proves restarts). */
 static long op_kill(xr_msg_t *m)
 {
     entry_t *e = m->w[0] <= INT32_MAX ? entry_find((int)m->w[0]) : NULL;
+    bool test = ut_cmdline_has("test=posix");
     if (e == NULL)
         return XR_ENOENT;
-    if (e->svc != NULL || !own_slot(e))
+    if (e->proc == XR_SLOT_SELF || (!test && (e->svc != NULL || !own_slot(e))))
         return XR_EPERM;
     return xr_process_kill(e->proc);
 }

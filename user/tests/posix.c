@@ -1,7 +1,8 @@
 /* test=posix: the C library's POSIX layer checked inside the running system (files over fs,
  * descriptors, directories, pipes, processes), error cases included; one line per check, then
  * "N passed, N failed", and the time of posix_spawn + waitpid of /bin/true in TSC ticks (guest
- * instructions under scripts/run --icount). Plain POSIX: no x-realism header. */
+ * instructions under scripts/run --icount). Plain POSIX: no x-realism header (services are
+ * found by running ps, and killed with kill, which init allows under test=posix). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -330,6 +331,62 @@ static void t_third_party(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && file_has("/tmp/tp.out", ", all good\n"));
 }
 
+/* The pid of the process named name, from ps's listing; 0 if none. */
+static pid_t pid_of(const char *name)
+{
+    char *argv[] = {"/bin/ps", NULL}, line[128], n[64];
+    int pid, ppid;
+    char state;
+    pid_t found = 0;
+    if (spawn_wait(argv, "/tmp/ps.out", NULL) != 0)
+        return 0;
+    FILE *f = fopen("/tmp/ps.out", "r");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "%d %d %c %63s", &pid, &ppid, &state, n) == 4 && strcmp(n, name) == 0)
+            found = pid;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* fs killed (init allows it under test=posix): init restarts it on the same endpoint; calls
+ * fail with EIO or wait, then work again, and what was synced is there. */
+static void t_fs_restart(void)
+{
+    int fd = open("/tmp/r", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && write(fd, "survives", 8) == 8 && close(fd) == 0);
+    sync();
+    pid_t fs = pid_of("fs");
+    CHECK(fs > 1);
+    CHECK(kill(fs, SIGTERM) == 0);
+    int tries = 0, errors = 0;
+    char buf[16] = {0};
+    for (; tries < 100; tries++) {
+        fd = open("/tmp/r", O_RDONLY);
+        if (fd >= 0)
+            break;
+        CHECK(errno == EIO);
+        errors++;
+        usleep(50000);
+    }
+    CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 8 && strcmp(buf, "survives") == 0);
+    close(fd);
+    printf("posix: fs restarted; %d calls failed with EIO before\n", errors);
+}
+
+/* The console killed: init restarts it on the same endpoint; the terminal works again. */
+static void t_console_restart(void)
+{
+    struct termios t;
+    pid_t con = pid_of("console");
+    CHECK(con > 1 && kill(con, SIGTERM) == 0);
+    int tries = 0;
+    while (tries++ < 100 && pid_of("console") <= con)
+        usleep(50000);
+    CHECK(pid_of("console") > con);
+    CHECK(tcgetattr(0, &t) == 0 && (t.c_lflag & ICANON));
+}
+
 static uint64_t tsc(void)
 {
     uint32_t lo, hi;
@@ -380,6 +437,8 @@ int main(void)
     run("argv_envp_file_actions", t_argv_envp_actions);
     run("kill_getpid_wnohang", t_kill_getpid);
     run("third_party_program", t_third_party);
+    run("fs_restart", t_fs_restart);
+    run("console_restart", t_console_restart);
     measure();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
