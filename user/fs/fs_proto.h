@@ -44,7 +44,7 @@
 #define FS_BUF_PAGES     16
 #define FS_BUF_SIZE      (FS_BUF_PAGES * 4096u)
 #define FS_MAX_HANDLES   32
-#define FS_MAX_CLIENTS   16   /* badges 1..FS_MAX_CLIENTS */
+#define FS_MAX_CLIENTS   48   /* badges 1..FS_MAX_CLIENTS */
 #define FS_PATH_MAX      1024 /* bytes in a path a request may carry */
 #define FS_NAME_MAX      255
 

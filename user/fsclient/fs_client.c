@@ -1,5 +1,6 @@
 /* The client side of the file protocol: requests as register messages, bulk bytes in the buffer. */
 #include "fs_client.h"
+#include "xr.h"
 
 long xr_fs_raw(xr_fs_t *fs, unsigned op, unsigned n, uint64_t w[4])
 {

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "syscall.h"
 #include "user/fs/fs_proto.h"
-#include "xr.h"
 
 typedef struct xr_fs {
     xr_cap_t ep;  /* badged endpoint cap to fs (W) */

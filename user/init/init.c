@@ -1,8 +1,9 @@
 /* init: the first user process. It reads the boot information, maps the boot modules it
  * needs, and either carries out a test mode (test=user, test=user/PREFIX, test=deep,
  * test=bench, test=libc, test=fuzz, test=fs: runner.c, libc_test.c, fuzz_start.c,
- * services.c) or starts the system's programs (the pager and "hello" under it, the block
- * drivers and fs) and then waits. */
+ * services.c) or starts the system (the pager and "hello" under it, the block drivers and
+ * fs, then the services of /etc/services: the console server and the shell) and manages
+ * it (manager.c). */
 #include "init.h"
 #include "services.h"
 
@@ -103,7 +104,7 @@ static void run_paged(const char *name, unsigned n)
 }
 
 /* The normal boot: start the pager, run "hello" under it, start the block drivers and fs
- * (docs/fs.md), then stay alive. */
+ * (docs/fs.md), then the service manager (the console and the shell), which never returns. */
 static _Noreturn void run_system(void)
 {
     long err = start_pager();
@@ -111,11 +112,13 @@ static _Noreturn void run_system(void)
         printf("init: no pager (%s)\n", xr_strerror(err));
     else
         run_paged("hello", 1);
-    if ((err = svc_start_fs()))
+    if ((err = svc_start_fs())) {
         printf("init: no fs (%s)\n", xr_strerror(err));
-    printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
-    for (;;)
-        xr_sleep_us(1000000000);
+        printf("init: system up; %lu frames free\n", xr_info(XR_INFO_FRAMES_FREE));
+        for (;;)
+            xr_sleep_us(1000000000);
+    }
+    svc_manage(); /* manager.c: the services of /etc/services, init's protocol */
 }
 
 int main(uint64_t arg)
@@ -143,5 +146,5 @@ int main(uint64_t arg)
         return run_fuzz(); /* fuzz_start.c */
     if (init_cmdline_has("test=fs"))
         return svc_run_fstest();
-    run_system();
+    run_system(); /* also test=posix: the system runs /bin/posix instead of the shell */
 }

@@ -19,7 +19,11 @@
 #define S_TMP        43
 #define S_TMP2       44
 
-static unsigned next_badge = 1;
+#define S_BADGE_BUF(b) (195 + (b)) /* init keeps each badge's buffer, to hand the badge on */
+
+/* Who holds each fs badge: 0 free, SVC_OWNER_FOREVER for a program init never takes it back
+ * from, else the pid of a registered process (released when it ends). */
+static int badge_owner[FS_MAX_CLIENTS + 1];
 
 static long module_cap(const char *name, xr_cap_t *cap, uint64_t *size)
 {
@@ -91,6 +95,8 @@ static int disk_drive(void)
     return -1;
 }
 
+static long give_fs_devices(void);
+
 long svc_start_fs(void)
 {
     int drive = disk_drive();
@@ -101,7 +107,15 @@ long svc_start_fs(void)
         printf("init: no ata driver (%s)\n", xr_strerror(err));
     err = spawn("fs", 1024, 0, 160, S_FS_PROC, S_FS_THREAD);
     err = err ? err : xr_endpoint_create(S_FS_EP);
-    err = err ? err : xr_process_give_cap(S_FS_PROC, S_FS_PROC, FS_SLOT_SELF, XR_RIGHT_WRITE);
+    err = err ? err : give_fs_devices();
+    return err ? err : xr_process_give_cap(S_FS_PROC, S_FS_EP, FS_SLOT_EP, XR_RIGHT_READ);
+}
+
+/* fs's own cap and its volumes' drivers and buffers (all but the endpoint). */
+static long give_fs_devices(void)
+{
+    int drive = disk_drive();
+    long err = xr_process_give_cap(S_FS_PROC, S_FS_PROC, FS_SLOT_SELF, XR_RIGHT_WRITE);
     err = err ? err : xr_process_give_cap(S_FS_PROC, S_RD_EP, FS_SLOT_DEV_EP(0), XR_RIGHT_WRITE);
     err = err ? err
               : xr_process_give_cap(S_FS_PROC, S_RD_BUF, FS_SLOT_DEV_BUF(0),
@@ -112,24 +126,64 @@ long svc_start_fs(void)
                   : xr_process_give_cap(S_FS_PROC, S_ATA_BUF, FS_SLOT_DEV_BUF(1),
                                         XR_RIGHT_READ | XR_RIGHT_WRITE);
     }
-    return err ? err : xr_process_give_cap(S_FS_PROC, S_FS_EP, FS_SLOT_EP, XR_RIGHT_READ);
+    return err;
 }
 
 long svc_give_fs(xr_cap_t proc, xr_cap_t ep_slot, xr_cap_t buf_slot)
 {
-    if (next_badge > FS_MAX_CLIENTS)
+    return svc_give_fs_to(SVC_OWNER_FOREVER, proc, ep_slot, buf_slot);
+}
+
+long svc_give_fs_to(int owner, xr_cap_t proc, xr_cap_t ep_slot, xr_cap_t buf_slot)
+{
+    unsigned b = 1;
+    while (b <= FS_MAX_CLIENTS && badge_owner[b] != 0)
+        b++;
+    if (b > FS_MAX_CLIENTS)
         return XR_ENOMEM;
-    unsigned b = next_badge++;
-    long err = xr_cap_copy(S_FS_EP, S_TMP, XR_RIGHT_WRITE, b);
-    err = err ? err : xr_memory_create(FS_BUF_PAGES, S_TMP2);
+    long err = XR_OK;
+    /* A badge used before keeps its buffer: fs has it mapped already, and the new holder's
+     * HELLO closes what the old one left open. */
+    if (xr_cap_identify(S_BADGE_BUF(b), NULL, NULL) != XR_OK) {
+        err = xr_memory_create(FS_BUF_PAGES, S_BADGE_BUF(b));
+        err = err ? err
+                  : xr_process_give_cap(S_FS_PROC, S_BADGE_BUF(b), FS_SLOT_BUF(b),
+                                        XR_RIGHT_READ | XR_RIGHT_WRITE);
+    }
+    err = err ? err : xr_cap_copy(S_FS_EP, S_TMP, XR_RIGHT_WRITE, b);
     err = err ? err
-              : xr_process_give_cap(S_FS_PROC, S_TMP2, FS_SLOT_BUF(b),
-                                    XR_RIGHT_READ | XR_RIGHT_WRITE);
-    err = err ? err : xr_process_give_cap(proc, S_TMP2, buf_slot, XR_RIGHT_READ | XR_RIGHT_WRITE);
+              : xr_process_give_cap(proc, S_BADGE_BUF(b), buf_slot, XR_RIGHT_READ | XR_RIGHT_WRITE);
     err = err ? err : xr_process_give_cap(proc, S_TMP, ep_slot, XR_RIGHT_WRITE);
-    xr_cap_delete(S_TMP); /* the copies live on in fs and the client */
-    xr_cap_delete(S_TMP2);
+    xr_cap_delete(S_TMP); /* the copy lives on in the client */
+    if (!err)
+        badge_owner[b] = owner;
     return err;
+}
+
+void svc_release_fs(int owner)
+{
+    for (unsigned b = 1; b <= FS_MAX_CLIENTS; b++)
+        if (badge_owner[b] == owner)
+            badge_owner[b] = 0;
+}
+
+long svc_fs_alive(uint64_t *status)
+{
+    return xr_process_status(S_FS_PROC, status);
+}
+
+long svc_restart_fs(void)
+{
+    xr_cap_delete(S_FS_THREAD);
+    xr_cap_delete(S_FS_PROC);
+    long err = spawn("fs", 1024, 0, 160, S_FS_PROC, S_FS_THREAD);
+    err = err ? err : give_fs_devices();
+    /* Every badge's buffer again: clients keep their caps and say HELLO anew. */
+    for (unsigned b = 1; !err && b <= FS_MAX_CLIENTS; b++)
+        if (xr_cap_identify(S_BADGE_BUF(b), NULL, NULL) == XR_OK)
+            err = xr_process_give_cap(S_FS_PROC, S_BADGE_BUF(b), FS_SLOT_BUF(b),
+                                      XR_RIGHT_READ | XR_RIGHT_WRITE);
+    return err ? err : xr_process_give_cap(S_FS_PROC, S_FS_EP, FS_SLOT_EP, XR_RIGHT_READ);
 }
 
 /* test=fs: starts the services, then fstest with four attachments (endpoint caps in its slots
@@ -152,4 +206,15 @@ int svc_run_fstest(void)
     }
     printf("init: fstest %s (status %lx)\n", err ? xr_strerror(err) : "ended", st);
     return !err && xr_status_state(st) == XR_PROC_EXITED && xr_status_code(st) == 0 ? 0 : 1;
+}
+
+xr_cap_t svc_proc_slot(const char *name)
+{
+    if (strcmp(name, "ramdisk") == 0)
+        return S_RD_PROC;
+    if (strcmp(name, "ata") == 0)
+        return xr_cap_identify(S_ATA_PROC, NULL, NULL) == XR_OK ? S_ATA_PROC : 0;
+    if (strcmp(name, "fs") == 0)
+        return S_FS_PROC;
+    return 0;
 }

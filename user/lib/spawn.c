@@ -82,10 +82,10 @@ static long load_image(xr_cap_t proc, const uint8_t *image, const elf_image_t *i
     return map_stack(proc);
 }
 
-/* Creates proc's first thread in the empty slot thread_slot and starts it at entry with RSP =
- * top - 8 and RDI = arg; on failure empties thread_slot again. */
+/* Creates proc's first thread in the empty slot thread_slot and (if run) starts it at entry with
+ * RSP = top - 8 and RDI = arg; on failure empties thread_slot again. */
 static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, uint64_t top,
-                         uint64_t arg, unsigned prio)
+                         uint64_t arg, unsigned prio, bool run)
 {
     long err = xr_thread_create(proc, thread_slot);
     if (err != XR_OK)
@@ -95,7 +95,7 @@ static long start_thread(xr_cap_t proc, xr_cap_t thread_slot, uint64_t entry, ui
     err = xr_thread_set_regs(thread_slot, entry, top - 8, arg);
     if (err == XR_OK)
         err = xr_thread_set_prio(thread_slot, prio);
-    if (err == XR_OK)
+    if (err == XR_OK && run)
         err = xr_thread_start(thread_slot);
     if (err != XR_OK)
         xr_cap_delete(thread_slot);
@@ -154,7 +154,7 @@ static long build_start(char *const argv[], char *const envp[], uint64_t arg, ui
 /* Both spawns: start is the start block to write at the stack's top (NULL: none, RDI = arg). */
 static long spawn(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
                   xr_cap_t proc_slot, xr_cap_t thread_slot, const uint8_t *start,
-                  uint64_t start_size)
+                  uint64_t start_size, bool run)
 {
     elf_image_t img;
     long err = check_image(image, size, &img);
@@ -174,8 +174,8 @@ static long spawn(const void *image, size_t size, uint64_t quota_frames, uint64_
     if (err == XR_OK && start != NULL)
         err = xr_mem_write(proc_slot, top, start, start_size);
     if (err == XR_OK)
-        err =
-            start_thread(proc_slot, thread_slot, img.entry, top, start ? top : arg, (unsigned)prio);
+        err = start_thread(proc_slot, thread_slot, img.entry, top, start ? top : arg,
+                           (unsigned)prio, run);
     if (err != XR_OK) {
         printf("spawn: cannot load the process: %s\n", xr_strerror(err));
         xr_process_kill(proc_slot);
@@ -187,12 +187,13 @@ static long spawn(const void *image, size_t size, uint64_t quota_frames, uint64_
 long xr_spawn_elf(const void *image, size_t size, uint64_t quota_frames, uint64_t arg, int prio,
                   xr_cap_t proc_slot, xr_cap_t thread_slot)
 {
-    return spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, NULL, 0);
+    return spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, NULL, 0, true);
 }
 
-long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+/* Both argv spawns; run says whether the thread starts. */
+static long spawn_argv(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
                        char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
-                       xr_cap_t thread_slot)
+                       xr_cap_t thread_slot, bool run)
 {
     static _Alignas(16) uint8_t buf[XR_START_MAX]; /* too big for a thread's 16 KiB stack */
     static volatile int busy;
@@ -202,9 +203,26 @@ long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, ch
     memset(buf, 0, sizeof(buf));
     long err = build_start(argv, envp, arg, buf, &start_size, &base);
     if (err == XR_OK)
-        err = spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, buf, start_size);
+        err = spawn(image, size, quota_frames, arg, prio, proc_slot, thread_slot, buf, start_size,
+                    run);
     else
         printf("spawn: arguments and environment exceed %d bytes\n", XR_START_MAX);
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
     return err;
+}
+
+long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                       char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                       xr_cap_t thread_slot)
+{
+    return spawn_argv(image, size, quota_frames, argv, envp, arg, prio, proc_slot, thread_slot,
+                      true);
+}
+
+long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                          char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                          xr_cap_t thread_slot)
+{
+    return spawn_argv(image, size, quota_frames, argv, envp, arg, prio, proc_slot, thread_slot,
+                      false);
 }

@@ -47,4 +47,10 @@ long xr_spawn_elf_argv(const void *image, size_t size, uint64_t quota_frames, ch
                        char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
                        xr_cap_t thread_slot);
 
+/* xr_spawn_elf_argv, but the thread is left stopped (the caller gives caps, then
+ * xr_thread_start(thread_slot)). */
+long xr_spawn_elf_stopped(const void *image, size_t size, uint64_t quota_frames, char *const argv[],
+                          char *const envp[], uint64_t arg, int prio, xr_cap_t proc_slot,
+                          xr_cap_t thread_slot);
+
 #endif

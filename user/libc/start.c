@@ -1,7 +1,9 @@
 /* Program start-up for newlib programs: argv and envp from the start block, constructors, main,
  * exit with main's result (which flushes stdio and runs atexit handlers and destructors). */
 #include <stdlib.h>
+#include <string.h>
 
+#include "fd.h"
 #include "startup.h"
 #include "sys.h"
 #include "syscall.h"
@@ -43,6 +45,10 @@ _Noreturn void __xr_libc_start(uint64_t arg)
         environ = st->envp;
         start_arg = st->arg;
     }
+    fd_init();
+    const proc_spawn_t *sp = proc_spawn_info();
+    if (sp != NULL && sp->cwd[0] == '/' && memchr(sp->cwd, 0, sizeof(sp->cwd)))
+        files_set_cwd(sp->cwd);
     atexit(__libc_fini_array);
     __libc_init_array();
     exit(main(argc, argv, environ));

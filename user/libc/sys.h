@@ -28,13 +28,4 @@ uint64_t sys_now_us(void);
 /* The tick count when the program started (set by __xr_libc_start). */
 extern uint64_t sys_start_ticks;
 
-/* ---- fs_client.c: files beyond the console (descriptors >= 3 and every path). Each returns what
- * the POSIX call of the same name returns, setting errno on failure. ---- */
-int fs_client_read(int fd, void *buf, size_t n);
-int fs_client_write(int fd, const void *buf, size_t n);
-int fs_client_close(int fd);
-off_t fs_client_lseek(int fd, off_t off, int whence);
-int fs_client_fstat(int fd, struct stat *st);
-int fs_client_isatty(int fd);
-
 #endif

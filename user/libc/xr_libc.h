@@ -33,4 +33,22 @@ int xr_libc_thread_join(int id);
  * other (the main thread). Never 0. */
 uintptr_t xr_libc_thread_self(void);
 
+/* One process of init's table (ps): pid, parent, state ('R' running, 'Z' ended, 'K' killed),
+ * exit code or fault vector, name. */
+typedef struct xr_ps {
+    int pid, ppid, state, code;
+    char name[17];
+} xr_ps_t;
+/* The index-th process (0, 1, ...); 0, or -1 with errno ESRCH past the last one, ENOSYS with
+ * no init to ask. */
+int xr_ps(int index, xr_ps_t *out);
+
+/* 1 when Ctrl-C was typed on the console since the last call (the console server keeps the
+ * flag; a shell polls it while it waits for a foreground job), else 0. */
+int xr_console_intr(void);
+
+/* Sizes of the file system holding path: out = block size, blocks, free blocks, inodes, free
+ * inodes. Returns 0, or -1 with errno. */
+int xr_statfs(const char *path, uint64_t out[5]);
+
 #endif

@@ -1,0 +1,5 @@
+/* false: does nothing, unsuccessfully. */
+int main(void)
+{
+    return 1;
+}
