@@ -28,7 +28,7 @@ static void lab7_sparse_far_write(void)
     xr_fs_statfs_t before, after;
     FT_EQ(xr_fs_statfs(FS, "/disk", &before), 0);
     long h = xr_fs_open(FS, "/disk/lab7/sparse", FS_O_READ | FS_O_WRITE | FS_O_CREATE | FS_O_TRUNC,
-                    0644);
+                        0644);
     FT_ASSERT(h >= 0);
     FT_EQ(xr_fs_pwrite(FS, h, data, 4096, 6ul << 20), 4096);
     FT_EQ(xr_fs_fsync(FS, h), 0);
