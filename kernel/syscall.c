@@ -171,7 +171,11 @@ const sys_handler_t syscall_table[XR_SYS_COUNT + 1] = {
     [XR_SYS_MAP_ANON] = sys_map_anon,
     [XR_SYS_MAP_MEMORY] = sys_map_memory,
     [XR_SYS_UNMAP] = sys_unmap,
+    /* BEGIN TODO(lab1): enter the handler of XR_SYS_PROTECT in the table */
     [XR_SYS_PROTECT] = sys_protect,
+    /* STUB TODO(lab1)
+    [XR_SYS_PROTECT] = sys_nosys,
+       END TODO(lab1) */
     [XR_SYS_MEM_WRITE] = sys_mem_write,
     [XR_SYS_THREAD_CREATE] = sys_thread_create,
     [XR_SYS_THREAD_SET_REGS] = sys_thread_set_regs,

@@ -95,7 +95,9 @@ SYSCALL(ioport_out);
 SYSCALL(map_anon);
 SYSCALL(map_memory);
 SYSCALL(unmap);
+/* BEGIN TODO(lab1): declare the handler of XR_SYS_PROTECT */
 SYSCALL(protect);
+/* END TODO(lab1) */
 SYSCALL(mem_write);
 SYSCALL(memory_create);
 /* ipc/sys_endpoint.c: these write the result registers themselves (SYSRET_REGS_SET) */

@@ -71,6 +71,7 @@ SYSCALL(unmap)
     return XR_OK;
 }
 
+/* BEGIN TODO(lab1): XR_SYS_PROTECT(proc, va, flags): decode, then invoke mm_as_protect */
 SYSCALL(protect)
 {
     kerr_t err;
@@ -84,6 +85,7 @@ SYSCALL(protect)
         return XR_EPERM; /* a memory object's page keeps the rights its cap allowed */
     return mm_as_protect(p->as, a[1], map_flags(a[2]));
 }
+/* END TODO(lab1) */
 
 /* Copy len bytes from the caller at buf into p at va: only into pages p owns (anonymous
  * memory), never into mapped memory objects. Checks every page before copying any. */

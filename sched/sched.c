@@ -235,11 +235,15 @@ void sched_tick(void)
     thread_t *cur = h->current;
     if (cur == q->idle) {
         h->need_switch = q->nrunnable > 0;
-    } else if (cur->slice && --cur->slice == 0) {
+        return;
+    }
+    /* BEGIN TODO(lab5): end the current thread's time slice (round robin inside a priority) */
+    if (cur->slice && --cur->slice == 0) {
         int p = highest(q);
         h->need_switch = p >= cur->prio; /* another thread of the same or higher priority */
         cur->slice = SCHED_SLICE_TICKS;
     }
+    /* END TODO(lab5) */
 }
 
 void kernel_ipi_resched(void)

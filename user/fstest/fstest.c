@@ -130,6 +130,11 @@ int main(uint64_t arg)
     if (arg & FT_ARG_BENCH)
         return fsbench();
     printf("fstest: running the fs tests%s\n", arg & FT_ARG_DISK ? " (with /disk)" : "");
+    if (arg & FT_ARG_LAB) { /* only the labs' tests, when this build has them */
+        if (ft_lab_tests)
+            ft_lab_tests();
+        return ft_summary() ? 1 : 0;
+    }
     if (!(arg & FT_ARG_READBACK)) {
         tests_basic();
         tests_dirs();

@@ -13,6 +13,7 @@
 #define FT_ARG_READBACK 1 /* only check what an earlier boot wrote to /disk */
 #define FT_ARG_DISK     2 /* a persistent disk is mounted at /disk */
 #define FT_ARG_BENCH    4 /* run the benchmark instead of the tests */
+#define FT_ARG_LAB      8 /* run only the labs' graded tests (fstest=lab; scripts/grade) */
 
 /* Attachment i (0..3), attached by main before the tests run. */
 extern xr_fs_t ft_fs[4];
@@ -55,6 +56,9 @@ static inline uint8_t ft_pattern(uint64_t seed, uint64_t i)
     uint64_t x = (i + 1) * 0x9e3779b97f4a7c15ull ^ seed * 0xbf58476d1ce4e5b9ull;
     return (uint8_t)(x >> 29 ^ x >> 7);
 }
+
+/* The labs' graded tests (labs/N/fstest_*.c, linked in only when XR_LABS is on; docs/labs/). */
+void ft_lab_tests(void) __attribute__((weak));
 
 /* The groups of tests, and the benchmark (returns the exit code). */
 void tests_basic(void);

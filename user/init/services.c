@@ -191,7 +191,8 @@ long svc_restart_fs(void)
 int svc_run_fstest(void)
 {
     uint64_t arg = (disk_drive() >= 0 ? 2 : 0) | (init_cmdline_has("fstest=readback") ? 1 : 0) |
-                   (init_cmdline_has("fstest=bench") ? 4 : 0);
+                   (init_cmdline_has("fstest=bench") ? 4 : 0) |
+                   (init_cmdline_has("fstest=lab") ? 8 : 0); /* labs' tests: docs/labs/lab7.md */
     long err = svc_start_fs();
     err = err ? err : spawn("fstest", 2048, arg, 100, INIT_SLOT_PROC, INIT_SLOT_THREAD);
     for (unsigned i = 0; !err && i < 4; i++)

@@ -92,7 +92,12 @@ static inline long xr_unmap(xr_cap_t proc, uint64_t va)
 /* Changes the flags (XR_MAP_*) of the page mapped at va in proc. */
 static inline long xr_protect(xr_cap_t proc, uint64_t va, unsigned flags)
 {
+    /* BEGIN TODO(lab1): the wrapper of XR_SYS_PROTECT */
     return xr_syscall3(XR_SYS_PROTECT, proc, va, flags);
+    /* STUB TODO(lab1)
+    (void)proc, (void)va, (void)flags;
+    return XR_ENOSYS;
+       END TODO(lab1) */
 }
 
 /* Copies len bytes from the caller's buf to va in proc, whose pages must be mapped. */
