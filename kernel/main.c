@@ -4,6 +4,7 @@
 #include "config.h"
 #include "drivers/console.h"
 #include "ipc/ipc.h"
+#include "kernel/gdb.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
@@ -155,6 +156,7 @@ void kmain(uint32_t mb_phys)
     config_defaults(&kconfig);
     cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
     log_set_level(kconfig.log);
+    gdb_init(&kconfig); /* gdb=wait stops here */
     if (kboot.has_fb && kboot.fb_type != 2)
         console_disable_vga(); /* a graphics framebuffer: the text buffer is not shown */
     banner();
@@ -169,6 +171,7 @@ void kmain(uint32_t mb_phys)
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
+    gdb_late_init(); /* Ctrl-C from GDB: COM2's interrupt */
 
     if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();

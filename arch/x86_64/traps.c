@@ -2,6 +2,7 @@
  * for the few kernel instructions allowed to fault, and panic for everything else. */
 #include "arch/arch.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/gdbstub.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/ksyms.h"
@@ -165,7 +166,9 @@ static void trap_kernel_exception(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
     bool user = f->cs & 3;
-    if (f->vector == APIC_TIMER_VECTOR) {
+    if (gdbstub_trap(f)) {
+        /* the debugger's: a breakpoint, step or watchpoint it set, or Ctrl-C */
+    } else if (f->vector == APIC_TIMER_VECTOR) {
         apic_eoi();
         kernel_timer_tick();
     } else if (f->vector >= ARCH_IRQ_VECTOR_BASE &&
