@@ -36,6 +36,7 @@ static struct {
     bool inside;   /* serving packets now: a trap inside the stub is not the stub's */
     bool resumed;  /* GDB resumed with c/s/vCont: the next stop is reported unasked */
     bool stepping; /* the resume was a single step */
+    bool queued;   /* pkt holds a packet that arrived while running: serve it first */
     int pending;   /* the signal of the stub's own int3 (boot wait, panic), or 0 */
     struct trap_frame *f;
     thread_t *stop_thread, *sel_thread; /* NULL: the CPU's own context */
@@ -50,12 +51,12 @@ static struct {
 static struct sw_break sw[MAX_BREAKS];
 static struct hw_break hw[ARCH_DEBUG_HW_SLOTS];
 static gdb_rx_t rx;
-static char pkt[GDB_PACKET_MAX + 1];       /* the packet being served (copied out of rx) */
-static char reply[GDB_PACKET_MAX + 1];     /* the reply being built */
-static char tx[GDB_PACKET_MAX + 8];        /* the framed reply */
-static uint8_t bytes[GDB_PACKET_MAX / 2];  /* memory and register contents */
+static char pkt[GDB_PACKET_MAX + 1];      /* the packet being served (copied out of rx) */
+static char reply[GDB_PACKET_MAX + 1];    /* the reply being built */
+static char tx[GDB_PACKET_MAX + 8];       /* the framed reply */
+static uint8_t bytes[GDB_PACKET_MAX / 2]; /* memory and register contents */
 static uint64_t tids[MAX_THREADS];
-static size_t tid_count, tid_next;         /* the qfThreadInfo/qsThreadInfo walk */
+static size_t tid_count, tid_next; /* the qfThreadInfo/qsThreadInfo walk */
 
 /* ---- packets ---- */
 
@@ -84,6 +85,10 @@ static void send_packet(const char *payload, size_t n)
 
 static const char *recv_packet(void)
 {
+    if (g.queued) {
+        g.queued = false;
+        return pkt;
+    }
     for (;;) {
         gdb_rx_event_t ev = gdb_rx_feed(&rx, com2_getc());
         if (ev == GDB_RX_PACKET) {
@@ -174,38 +179,45 @@ static void read_regs(void)
         arch_debug_regs_thread(&g.sel_thread->arch, bytes);
 }
 
+/* Memory of the selected thread's address space: its process's, for a user-half address; a
+ * thread of no process (boot, idle) has no user half (the boot tables' identity map is not
+ * one). */
+static kerr_t access_memory(uint64_t addr, void *buf, size_t len, bool write, size_t *done)
+{
+    *done = 0;
+    if (addr < MM_USER_END && !g.sel_root)
+        return XR_EFAULT;
+    return arch_debug_mem(g.sel_root, addr, buf, len, write, done);
+}
+
 static void cmd_read_memory(const char *args)
 {
     uint64_t addr;
     size_t len, done;
-    if (!gdb_parse_mem(args, &addr, &len, sizeof(bytes)))
-        {
-            reply_error(1);
-            return;
-        }
-    arch_debug_mem(g.sel_root, addr, bytes, len, false, &done);
-    if (!done && len)
-        {
-            reply_error(14);
-            return;
-        } /* EFAULT */
-    reply_hex(bytes, done);     /* a partial read answers what could be read */
+    if (!gdb_parse_mem(args, &addr, &len, sizeof(bytes))) {
+        reply_error(1);
+        return;
+    }
+    access_memory(addr, bytes, len, false, &done);
+    if (!done && len) {
+        reply_error(14); /* EFAULT */
+        return;
+    }
+    reply_hex(bytes, done); /* a partial read answers what could be read */
 }
 
 static void cmd_write_memory(const char *args)
 {
     uint64_t addr;
     size_t len, done;
-    if (!gdb_parse_mem_write(args, &addr, &len, bytes, sizeof(bytes)))
-        {
-            reply_error(1);
-            return;
-        }
-    if (arch_debug_mem(g.sel_root, addr, bytes, len, true, &done))
-        {
-            reply_error(14);
-            return;
-        }
+    if (!gdb_parse_mem_write(args, &addr, &len, bytes, sizeof(bytes))) {
+        reply_error(1);
+        return;
+    }
+    if (access_memory(addr, bytes, len, true, &done)) {
+        reply_error(14);
+        return;
+    }
     reply_str("OK");
 }
 
@@ -214,12 +226,14 @@ static void cmd_read_register(const char *args)
     const char *p = args, *end = args + __builtin_strlen(args);
     uint64_t regno;
     size_t off, size;
-    if (!gdb_parse_hex(&p, end, &regno) || p != end || regno > 1000 ||
-        !arch_debug_reg_span((unsigned)regno, &off, &size))
-        {
-            reply_error(1);
-            return;
-        }
+    if (!gdb_parse_hex(&p, end, &regno) || p != end || regno > 1000) {
+        reply_error(1);
+        return;
+    }
+    if (!arch_debug_reg_span((unsigned)regno, &off, &size)) {
+        reply_str("xxxxxxxxxxxxxxxx"); /* one GDB knows of (orig_rax, fs_base...): unavailable */
+        return;
+    }
     read_regs();
     reply_hex(bytes + off, size);
 }
@@ -229,23 +243,27 @@ static void cmd_write_register(const char *args)
     const char *p = args, *end = args + __builtin_strlen(args);
     uint64_t regno;
     size_t off, size;
-    if (!gdb_parse_hex(&p, end, &regno) || p == end || *p != '=' || regno > 1000 ||
-        !arch_debug_reg_span((unsigned)regno, &off, &size) || (size_t)(end - p - 1) != 2 * size)
-        {
-            reply_error(1);
-            return;
-        }
-    if (g.sel_tid != g.stop_tid)
-        {
-            reply_error(2);
-            return;
-        } /* only the stopped thread's registers can change */
+    if (!gdb_parse_hex(&p, end, &regno) || p == end || *p != '=' || regno > 1000) {
+        reply_error(1);
+        return;
+    }
+    if (!arch_debug_reg_span((unsigned)regno, &off, &size)) {
+        reply_str("OK"); /* orig_rax and the like: nothing to write (GDB writes it with the pc) */
+        return;
+    }
+    if ((size_t)(end - p - 1) != 2 * size) {
+        reply_error(1);
+        return;
+    }
+    if (g.sel_tid != g.stop_tid) {
+        reply_error(2); /* only the stopped thread's registers can change */
+        return;
+    }
     arch_debug_regs_frame(g.f, bytes);
-    if (!gdb_hex_decode(p + 1, bytes + off, size))
-        {
-            reply_error(1);
-            return;
-        }
+    if (!gdb_hex_decode(p + 1, bytes + off, size)) {
+        reply_error(1);
+        return;
+    }
     arch_debug_regs_set(g.f, bytes);
     reply_str("OK");
 }
@@ -253,22 +271,19 @@ static void cmd_write_register(const char *args)
 static void cmd_write_registers(const char *args)
 {
     size_t n = __builtin_strlen(args);
-    if (g.sel_tid != g.stop_tid)
-        {
-            reply_error(2);
-            return;
-        }
-    if (n % 2 || n / 2 > ARCH_DEBUG_REGS_SIZE)
-        {
-            reply_error(1);
-            return;
-        }
+    if (g.sel_tid != g.stop_tid) {
+        reply_error(2); /* only the stopped thread's registers can change */
+        return;
+    }
+    if (n % 2 || n / 2 > ARCH_DEBUG_REGS_SIZE) {
+        reply_error(1);
+        return;
+    }
     arch_debug_regs_frame(g.f, bytes); /* a short block changes only what it covers */
-    if (!gdb_hex_decode(args, bytes, n / 2))
-        {
-            reply_error(1);
-            return;
-        }
+    if (!gdb_hex_decode(args, bytes, n / 2)) {
+        reply_error(1);
+        return;
+    }
     arch_debug_regs_set(g.f, bytes);
     reply_str("OK");
 }
@@ -338,22 +353,20 @@ static void cmd_break(const char *args, bool insert)
 {
     unsigned type;
     uint64_t addr, kind;
-    if (!gdb_parse_break(args, &type, &addr, &kind) || kind > 8)
-        {
-            reply_error(1);
-            return;
-        }
+    if (!gdb_parse_break(args, &type, &addr, &kind) || kind > 8) {
+        reply_error(1);
+        return;
+    }
     uint64_t root = addr < MM_USER_END ? g.sel_root : 0;
     kerr_t err;
     if (type == 0)
         err = insert ? sw_insert(addr, root) : sw_remove(sw_find(addr, root));
     else
         err = hw_change(type, addr, (unsigned)kind, insert);
-    if (err)
-        {
-            reply_error(err == XR_EFAULT ? 14 : 22);
-            return;
-        }
+    if (err) {
+        reply_error(err == XR_EFAULT ? 14 : 22);
+        return;
+    }
     reply_str("OK");
 }
 
@@ -381,8 +394,8 @@ static void send_thread_ids(bool first)
     }
     size_t n = (size_t)format_snprintf(reply, sizeof(reply), "m");
     while (tid_next < tid_count && n < sizeof(reply) - 20)
-        n += (size_t)format_snprintf(reply + n, sizeof(reply) - n, "%s%lx",
-                                     n > 1 ? "," : "", tids[tid_next++]);
+        n += (size_t)format_snprintf(reply + n, sizeof(reply) - n, "%s%lx", n > 1 ? "," : "",
+                                     tids[tid_next++]);
     g.rlen = n;
 }
 
@@ -391,11 +404,10 @@ static void thread_extra_info(const char *args)
     const char *p = args, *end = args + __builtin_strlen(args);
     uint64_t tid;
     char text[96];
-    if (!gdb_parse_thread(&p, end, &tid) || p != end)
-        {
-            reply_error(1);
-            return;
-        }
+    if (!gdb_parse_thread(&p, end, &tid) || p != end) {
+        reply_error(1);
+        return;
+    }
     size_t n = gdb_thread_describe(tid, text, sizeof(text));
     reply_hex((const uint8_t *)text, n);
 }
@@ -431,11 +443,10 @@ static void cmd_monitor(const char *hex)
     static char cmd[256];
     static struct mon_out out;
     size_t n = __builtin_strlen(hex) / 2;
-    if (__builtin_strlen(hex) % 2 || n >= sizeof(cmd) || !gdb_hex_decode(hex, (uint8_t *)cmd, n))
-        {
-            reply_error(1);
-            return;
-        }
+    if (__builtin_strlen(hex) % 2 || n >= sizeof(cmd) || !gdb_hex_decode(hex, (uint8_t *)cmd, n)) {
+        reply_error(1);
+        return;
+    }
     cmd[n] = '\0';
     out.n = 0;
     monitor_command(cmd, mon_write, &out);
@@ -609,13 +620,23 @@ static bool classify(struct trap_frame *f, arch_debug_stop_t why, uint64_t addr)
     return true;
 }
 
-/* A byte on the line while running: only Ctrl-C stops (the rest is stale or noise). */
+/* Bytes on the line while running: Ctrl-C stops, and so does a whole packet (GDB attaching
+ * to the running system: its first packet is served once stopped). The rest is noise. */
 static bool break_requested(void)
 {
     bool brk = false;
     int c;
-    while ((c = com2_try_getc()) >= 0)
-        brk |= gdb_rx_feed(&rx, (uint8_t)c) == GDB_RX_BREAK;
+    while (!brk && (c = com2_try_getc()) >= 0) {
+        gdb_rx_event_t ev = gdb_rx_feed(&rx, (uint8_t)c);
+        if (ev == GDB_RX_BAD)
+            com2_write("-", 1);
+        if (ev == GDB_RX_PACKET) {
+            com2_write("+", 1);
+            __builtin_memcpy(pkt, rx.buf, rx.len + 1);
+            g.queued = true;
+        }
+        brk = ev == GDB_RX_BREAK || ev == GDB_RX_PACKET;
+    }
     return brk;
 }
 

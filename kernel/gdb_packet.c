@@ -58,7 +58,10 @@ gdb_rx_event_t gdb_rx_feed(gdb_rx_t *rx, uint8_t c)
     case RX_IDLE:
         if (c == '$')
             rx_start(rx);
-        return c == '+' ? GDB_RX_ACK : c == '-' ? GDB_RX_NACK : c == 0x03 ? GDB_RX_BREAK : GDB_RX_NONE;
+        return c == '+'    ? GDB_RX_ACK
+               : c == '-'  ? GDB_RX_NACK
+               : c == 0x03 ? GDB_RX_BREAK
+                           : GDB_RX_NONE;
     case RX_DATA:
         if (c == '$') { /* the previous packet was truncated: start again */
             rx_start(rx);
@@ -227,8 +230,7 @@ bool gdb_parse_thread(const char **p, const char *end, uint64_t *tid)
 }
 
 /* One action "a[:tid]" of a vCont packet, at p up to the next ';' or end. */
-static bool vcont_item(const char *p, const char *end, gdb_action_t *act, bool *any,
-                       uint64_t *tid)
+static bool vcont_item(const char *p, const char *end, gdb_action_t *act, bool *any, uint64_t *tid)
 {
     switch (*p) {
     case 'c':

@@ -11,12 +11,12 @@
 
 /* What one received byte completed. */
 typedef enum gdb_rx_event {
-    GDB_RX_NONE,     /* nothing yet (inside a packet, or a byte outside one ignored) */
-    GDB_RX_PACKET,   /* a packet with a good checksum: rx->buf[0..len) (NUL-terminated) */
-    GDB_RX_BAD,      /* a packet was dropped: bad checksum, bad hex, or too long; send '-' */
-    GDB_RX_ACK,      /* '+' outside a packet */
-    GDB_RX_NACK,     /* '-' outside a packet */
-    GDB_RX_BREAK,    /* 0x03 (Ctrl-C) outside a packet */
+    GDB_RX_NONE,   /* nothing yet (inside a packet, or a byte outside one ignored) */
+    GDB_RX_PACKET, /* a packet with a good checksum: rx->buf[0..len) (NUL-terminated) */
+    GDB_RX_BAD,    /* a packet was dropped: bad checksum, bad hex, or too long; send '-' */
+    GDB_RX_ACK,    /* '+' outside a packet */
+    GDB_RX_NACK,   /* '-' outside a packet */
+    GDB_RX_BREAK,  /* 0x03 (Ctrl-C) outside a packet */
 } gdb_rx_event_t;
 
 typedef struct gdb_rx {

@@ -76,7 +76,9 @@ static void proc_line(process_t *p, void *ctx)
     static const char *const pools[MM_POOLS] = {"kernel", "pt", "user"};
     struct out *o = ctx;
     say(o, "%-15s %s code %u threads %u caps %u", p->name,
-        p->status == XR_PROC_RUNNING ? "running" : p->status == XR_PROC_EXITED ? "exited" : "killed",
+        p->status == XR_PROC_RUNNING  ? "running"
+        : p->status == XR_PROC_EXITED ? "exited"
+                                      : "killed",
         p->code, p->live_threads, p->caps.used);
     say(o, " quota %lu/%lu", p->quota.used, p->quota.limit);
     for (unsigned i = 0; i < MM_POOLS && i < ARRAY_SIZE(pools); i++)
@@ -91,8 +93,8 @@ static void proc_line(process_t *p, void *ctx)
 static const char *type_name(unsigned type)
 {
     static const char *const names[XR_OBJ_COUNT] = {
-        "none", "quota", "endpoint", "notification", "thread", "process",
-        "addrspace", "memory", "ioport", "irq", "reply"};
+        "none",      "quota",  "endpoint", "notification", "thread", "process",
+        "addrspace", "memory", "ioport",   "irq",          "reply"};
     return type < XR_OBJ_COUNT ? names[type] : "?";
 }
 

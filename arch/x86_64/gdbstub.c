@@ -150,8 +150,8 @@ void arch_debug_regs_thread(const arch_thread_t *t, uint8_t out[ARCH_DEBUG_REGS_
     }
     /* arch_context_switch pushed rbp rbx r12 r13 r14 r15 below its return address */
     const uint64_t *s = (const uint64_t *)t->ksp;
-    const uint64_t gpr[16] = {0, s[4], 0, 0, 0, 0, s[5], t->ksp + 56,
-                              0, 0, 0, 0, s[3], s[2], s[1], s[0]};
+    const uint64_t gpr[16] = {0, s[4], 0, 0, 0,    0,    s[5], t->ksp + 56,
+                              0, 0,    0, 0, s[3], s[2], s[1], s[0]};
     put_block(out, gpr, s[6], 0x2, SEL_KCODE, SEL_KDATA);
 }
 
@@ -305,7 +305,7 @@ static void write_slot(unsigned slot, uint64_t addr)
 
 kerr_t arch_debug_hw_set(unsigned slot, unsigned type, uint64_t addr, unsigned len)
 {
-    static const uint8_t rw_bits[5] = {0, 0, 1, 3, 3};  /* execute, write, read+write */
+    static const uint8_t rw_bits[5] = {0, 0, 1, 3, 3}; /* execute, write, read+write */
     static const uint8_t len_bits[9] = {0, 0, 1, 0, 3, 0, 0, 0, 2};
     if (slot >= ARCH_DEBUG_HW_SLOTS || type < 1 || type > 4)
         return XR_EINVAL;

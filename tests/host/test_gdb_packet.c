@@ -152,9 +152,9 @@ static void test_args(void)
     CHECK(!gdb_parse_mem("10,10x", &addr, &len, 2048));
     CHECK(!gdb_parse_mem("", &addr, &len, 2048));
     CHECK(gdb_parse_mem_write("1000,2:cc90", &addr, &len, data, 8) && len == 2 && data[0] == 0xcc);
-    CHECK(!gdb_parse_mem_write("1000,2:cc9", &addr, &len, data, 8));   /* truncated data */
+    CHECK(!gdb_parse_mem_write("1000,2:cc9", &addr, &len, data, 8));    /* truncated data */
     CHECK(!gdb_parse_mem_write("1000,2:cc9000", &addr, &len, data, 8)); /* too much data */
-    CHECK(!gdb_parse_mem_write("1000,9:", &addr, &len, data, 8));      /* over the buffer */
+    CHECK(!gdb_parse_mem_write("1000,9:", &addr, &len, data, 8));       /* over the buffer */
     CHECK(!gdb_parse_mem_write("1000,1:zz", &addr, &len, data, 8));
     CHECK(!gdb_parse_mem_write("1000,1", &addr, &len, data, 8));
     CHECK(gdb_parse_mem_write("1000,0:", &addr, &len, data, 8) && len == 0);
