@@ -230,6 +230,53 @@ void kernel_irq(unsigned line);
 uint32_t arch_io_in(uint16_t port, unsigned width);
 void arch_io_out(uint16_t port, unsigned width, uint32_t value);
 
+/* ---- The GDB stub's machine side (arch/x86_64/gdbstub.c, built with CONFIG_GDBSTUB) ----
+ * The generic stub (kernel/gdb.c) sees a stopped context only as an opaque trap frame. */
+typedef enum arch_debug_stop {
+    ARCH_STOP_BREAKPOINT, /* an int3; the pc is just after it */
+    ARCH_STOP_STEP,       /* a single step ended */
+    ARCH_STOP_HWBREAK,    /* a hardware instruction breakpoint */
+    ARCH_STOP_WATCH,      /* a hardware watchpoint; the address is the watched one */
+    ARCH_STOP_INTERRUPT,  /* the debugger's serial line interrupted (maybe Ctrl-C) */
+} arch_debug_stop_t;
+typedef enum kernel_debug_resume {
+    DEBUG_NOT_MINE, /* not the debugger's business: the usual trap handling goes on */
+    DEBUG_CONTINUE,
+    DEBUG_STEP,
+    DEBUG_AS_IS, /* handled without stopping (a byte on the line that was no Ctrl-C): resume
+                  * exactly as interrupted */
+} kernel_debug_resume_t;
+/* The generic stub's entry (kernel/gdb.c), from the trap path with interrupts off: f is
+ * stopped; returns how to resume it. */
+kernel_debug_resume_t kernel_debug_stop(struct trap_frame *f, arch_debug_stop_t why, uint64_t addr);
+/* Turn the trap hook on (the stub is ready); claim the interrupt line (GSI) whose
+ * interrupts are the debugger's (unmasked here; call after arch_timer_init). */
+void arch_debug_enable(void);
+void arch_debug_claim_irq(unsigned line);
+/* GDB's amd64 register block ('g' packet): ARCH_DEBUG_REGS_SIZE bytes, little-endian. */
+#define ARCH_DEBUG_REGS_SIZE 536
+#define ARCH_DEBUG_BREAK_INSN 0xccu /* the software breakpoint instruction (1 byte) */
+void arch_debug_regs_frame(const struct trap_frame *f, uint8_t out[ARCH_DEBUG_REGS_SIZE]);
+/* A switched-out thread: the registers its context switch saved (or its parked user frame). */
+void arch_debug_regs_thread(const arch_thread_t *t, uint8_t out[ARCH_DEBUG_REGS_SIZE]);
+/* Write a block back into f (general registers, rip, rflags; the rest is ignored). */
+void arch_debug_regs_set(struct trap_frame *f, const uint8_t in[ARCH_DEBUG_REGS_SIZE]);
+/* Where register regno lies in the block; false for a number past the block. */
+bool arch_debug_reg_span(unsigned regno, size_t *offset, size_t *size);
+uint64_t arch_debug_pc(const struct trap_frame *f);
+void arch_debug_set_pc(struct trap_frame *f, uint64_t pc);
+bool arch_debug_user_mode(const struct trap_frame *f);
+/* Copy n bytes between buf and va in the address space of root (0: the current one) through
+ * the direct map, never faulting: XR_EFAULT at the first byte that is not mapped (*done tells
+ * how many were copied). A write to a read-only page (kernel text) goes through a writable
+ * alias made for the copy and removed again. */
+kerr_t arch_debug_mem(uint64_t root, uint64_t va, void *buf, size_t n, bool write, size_t *done);
+/* Hardware breakpoint slots (DR0-DR3): type 1 execute, 2 write, 3 read (x86: read or write),
+ * 4 access; len 1 for execute, 1/2/4/8 aligned for data. XR_EINVAL for what the CPU cannot do. */
+#define ARCH_DEBUG_HW_SLOTS 4
+kerr_t arch_debug_hw_set(unsigned slot, unsigned type, uint64_t addr, unsigned len);
+void arch_debug_hw_clear(unsigned slot);
+
 /* Time stamp counter. */
 uint64_t arch_timestamp(void);
 

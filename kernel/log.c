@@ -2,6 +2,7 @@
 #include "kernel/log.h"
 #include "arch/arch.h"
 #include "drivers/console.h"
+#include "kernel/gdb.h"
 #include "kernel/kernel.h"
 #include "lib/format.h"
 
@@ -71,6 +72,7 @@ void panic(const char *fmt, ...)
     va_end(ap);
     kprintf("\n");
     arch_backtrace(0, 0, 16);
+    gdb_panic(); /* with gdb=com2 or gdb=wait: wait for GDB to inspect the crash */
     if (kconfig.test[0]) {
         kprintf("0 passed, 1 failed\n");
         arch_exit_emulator(false);

@@ -5,6 +5,7 @@
 #include "drivers/console.h"
 #include "ipc/ipc.h"
 #include "kernel/boot_screen.h"
+#include "kernel/gdb.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
@@ -164,6 +165,7 @@ void kmain(uint32_t mb_phys)
     cmdline_parse(kboot.cmdline, &kconfig, cmdline_warn);
     log_set_level(kconfig.log);
     boot_screen_setup(&kboot);
+    gdb_init(&kconfig); /* gdb=wait stops here */
     banner();
     mm_init(boot_memory(mb_phys), kconfig.kpti);
     boot_screen_map(&mm_kernel_pt_ops);
@@ -182,6 +184,7 @@ void kmain(uint32_t mb_phys)
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
     smp_start(cpus);
+    gdb_late_init(); /* Ctrl-C from GDB: COM2's interrupt */
 
     if (kconfig.test[0] && strncmp(kconfig.test, "kernel", 6) == 0)
         run_tests();

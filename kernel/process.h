@@ -53,6 +53,8 @@ void process_init(void);
 /* init's process (kernel/initproc.c): started from its module; told of every end. */
 void initproc_start(void);
 void initproc_terminated(process_t *p);
+/* init's process object (the root of every process tree walk), NULL before it is built. */
+process_t *initproc_process(void);
 /* The process of the running thread. */
 process_t *process_current(void);
 

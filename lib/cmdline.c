@@ -157,9 +157,25 @@ static bool set_log(config_t *cfg, struct slice v)
     return true;
 }
 
+static bool set_gdb(config_t *cfg, struct slice v)
+{
+    static const char *const modes[] = {"off", "com2", "wait"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (slice_is(v, modes[i])) {
+            cfg->gdb = (int)i;
+            return true;
+        }
+    }
+    if (!slice_is(v, "0"))
+        return false;
+    cfg->gdb = GDB_OFF;
+    return true;
+}
+
 static const struct option options[] = {
     {"fastpath", set_fastpath}, {"kpti", set_kpti}, {"pcid", set_pcid}, {"smp", set_smp},
-    {"workers", set_workers},   {"test", set_test}, {"log", set_log},
+    {"workers", set_workers},   {"test", set_test}, {"log", set_log},   {"gdb", set_gdb},
 };
 
 void config_defaults(config_t *cfg)
@@ -172,6 +188,7 @@ void config_defaults(config_t *cfg)
         .workers = 0,
         .test = "",
         .log = LOG_INFO,
+        .gdb = GDB_OFF,
     };
 }
 

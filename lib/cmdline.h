@@ -7,6 +7,8 @@
 #define CMDLINE_MAX_CPUS 64 /* workers is a 64-bit mask, so smp= and CPU ids stay below this */
 
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+/* gdb=off (or 0): no stub; gdb=com2: the stub listens on COM2; gdb=wait: it also stops at boot. */
+enum gdb_mode { GDB_OFF = 0, GDB_COM2 = 1, GDB_WAIT = 2 };
 
 typedef struct config {
     int fastpath;     /* 0/1, default 1 */
@@ -16,6 +18,7 @@ typedef struct config {
     uint64_t workers; /* bit n set: core n is a tick-free worker; "1,3", "1-3", "none"; default 0 */
     char test[16];    /* test suite to run: "" (default, none), "kernel", "user", "bench", ... */
     int log;          /* enum log_level, default LOG_INFO; error|warn|info|debug or 0..3 */
+    int gdb;          /* enum gdb_mode: the GDB stub on COM2; off|com2|wait, default off */
 } config_t;
 
 /*

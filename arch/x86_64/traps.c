@@ -2,6 +2,7 @@
  * for the few kernel instructions allowed to fault, and panic for everything else. */
 #include "arch/arch.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/gdbstub.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/klock.h"
@@ -180,7 +181,9 @@ void trap_dispatch(struct trap_frame *f)
     bool took = smp_active && !kernel_lock_held();
     if (took)
         kernel_lock();
-    if (f->vector == IPI_TLB_VECTOR) {
+    if (gdbstub_trap(f)) {
+        /* the debugger's: a breakpoint, step or watchpoint it set, or Ctrl-C */
+    } else if (f->vector == IPI_TLB_VECTOR) {
         /* handled above */
     } else if (f->vector == IPI_RESCHED_VECTOR) {
         apic_eoi();

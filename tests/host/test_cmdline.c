@@ -38,7 +38,7 @@ static bool is_default(const config_t *c)
     config_defaults(&d);
     return c->fastpath == d.fastpath && c->kpti == d.kpti && c->pcid == d.pcid &&
            c->smp == d.smp && c->workers == d.workers && strcmp(c->test, d.test) == 0 &&
-           c->log == d.log;
+           c->log == d.log && c->gdb == d.gdb;
 }
 
 static void test_defaults(void)
@@ -142,6 +142,13 @@ static void test_log(void)
     CHECK(parse("log=3", &c) == 0 && c.log == LOG_DEBUG);
     CHECK(parse("log=loud", &c) == 1 && c.log == LOG_INFO);
     CHECK(parse("log=4", &c) == 1 && c.log == LOG_INFO);
+    CHECK(c.gdb == GDB_OFF);
+    CHECK(parse("gdb=com2", &c) == 0 && c.gdb == GDB_COM2);
+    CHECK(parse("gdb=wait", &c) == 0 && c.gdb == GDB_WAIT);
+    CHECK(parse("gdb=wait gdb=off", &c) == 0 && c.gdb == GDB_OFF);
+    CHECK(parse("gdb=com2 gdb=0", &c) == 0 && c.gdb == GDB_OFF);
+    CHECK(parse("gdb=com1", &c) == 1 && c.gdb == GDB_OFF);
+    CHECK(parse("gdb=", &c) == 1 && c.gdb == GDB_OFF);
     CHECK(parse("log=debugx", &c) == 1 && c.log == LOG_INFO);
     CHECK(parse("log=deb", &c) == 1 && c.log == LOG_INFO);
 }
