@@ -164,7 +164,7 @@ static void runnable_line(thread_t *t, void *ctx)
 static void cmd_runq(struct out *o)
 {
     say(o, "cpu0: tick %lu, %u queued, best priority %d, need_switch %d\n", sched_ticks(),
-        sched_runnable(), sched_best_prio(), sched_hot0.need_switch);
+        sched_runnable(), sched_best_prio(), sched_here()->need_switch);
     kdebug_for_each_thread(runnable_line, o);
 }
 
