@@ -254,7 +254,7 @@ kernel_debug_resume_t kernel_debug_stop(struct trap_frame *f, arch_debug_stop_t 
 void arch_debug_enable(void);
 void arch_debug_claim_irq(unsigned line);
 /* GDB's amd64 register block ('g' packet): ARCH_DEBUG_REGS_SIZE bytes, little-endian. */
-#define ARCH_DEBUG_REGS_SIZE 536
+#define ARCH_DEBUG_REGS_SIZE  536
 #define ARCH_DEBUG_BREAK_INSN 0xccu /* the software breakpoint instruction (1 byte) */
 void arch_debug_regs_frame(const struct trap_frame *f, uint8_t out[ARCH_DEBUG_REGS_SIZE]);
 /* A switched-out thread: the registers its context switch saved (or its parked user frame). */

@@ -2,8 +2,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "lib/cmdline.h"
 #include "kernel/multiboot2.h"
+#include "lib/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 
 #define HEADER_SIZE 8

@@ -36,9 +36,9 @@ static bool is_default(const config_t *c)
     config_t d;
 
     config_defaults(&d);
-    return c->fastpath == d.fastpath && c->kpti == d.kpti && c->pcid == d.pcid &&
-           c->smp == d.smp && c->workers == d.workers && strcmp(c->test, d.test) == 0 &&
-           c->log == d.log && c->gdb == d.gdb;
+    return c->fastpath == d.fastpath && c->kpti == d.kpti && c->pcid == d.pcid && c->smp == d.smp &&
+           c->workers == d.workers && strcmp(c->test, d.test) == 0 && c->log == d.log &&
+           c->gdb == d.gdb;
 }
 
 static void test_defaults(void)

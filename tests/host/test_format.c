@@ -102,7 +102,7 @@ static void test_pointer(void)
 
 static void test_strings(void)
 {
-    const char raw[3] = { 'a', 'b', 'c' }; /* no NUL: precision must stop the read */
+    const char raw[3] = {'a', 'b', 'c'}; /* no NUL: precision must stop the read */
 
     CHECK(same("hello", "%s", "hello"));
     CHECK(same("", "%s", ""));
@@ -186,7 +186,7 @@ static int count_format(struct counter *k, const char *fmt, ...)
 
 static void test_format_v(void)
 {
-    struct counter k = { 0, 0 };
+    struct counter k = {0, 0};
 
     CHECK(count_format(&k, "%s=%d!", "x", 10) == 5);
     CHECK(k.calls == 5 && k.last == '!');

@@ -113,8 +113,8 @@ static void add_mmap(uint32_t entry_size, const mb2_region_t *r, unsigned n)
 static void add_framebuffer_rgb(uint8_t bpp, size_t colour_len)
 {
     size_t at = tag_open(MB2_TAG_FRAMEBUFFER);
-    uint8_t tail[4] = { bpp, MB2_FB_RGB, 0, 0 };
-    uint8_t colour[6] = { 16, 8, 8, 8, 0, 8 };
+    uint8_t tail[4] = {bpp, MB2_FB_RGB, 0, 0};
+    uint8_t colour[6] = {16, 8, 8, 8, 0, 8};
 
     append64(0xfd000000);
     append32(1024 * bpp / 8);
@@ -197,24 +197,21 @@ static void add_end(void)
 }
 
 static const mb2_region_t sample_map[] = {
-    { 0x0, 0x9fc00, 1 },
-    { 0x9fc00, 0x400, 2 },
-    { 0x100000, 0x7ee0000, 1 },
-    { 0xfffc0000, 0x40000, 2 },
-    { 0x100000000, 0x40000000, 1 },
+    {0x0, 0x9fc00, 1},        {0x9fc00, 0x400, 2},          {0x100000, 0x7ee0000, 1},
+    {0xfffc0000, 0x40000, 2}, {0x100000000, 0x40000000, 1},
 };
 
 /* A small UEFI machine: low RAM, a hole, GRUB's data, boot services, runtime, ACPI. */
 static const efi_desc_t sample_efi[] = {
-    { 7, 0x0, 0xa0 },            /* conventional */
-    { 7, 0x100000, 0x700 },      /* conventional ... */
-    { 2, 0x800000, 0x100 },      /* ... loader data, adjacent: merged (both usable) */
-    { 4, 0x900000, 0x200 },      /* boot-services data: usable once they are exited */
-    { 6, 0xb00000, 0x10 },       /* runtime-services data: reserved */
-    { 9, 0xb10000, 0x10 },       /* ACPI reclaim */
-    { 10, 0xb20000, 0x10 },      /* ACPI NVS */
-    { 11, 0xffc00000, 0x400 },   /* MMIO: reserved */
-    { 8, 0x1000000, 0x1 },       /* unusable */
+    {7, 0x0, 0xa0},          /* conventional */
+    {7, 0x100000, 0x700},    /* conventional ... */
+    {2, 0x800000, 0x100},    /* ... loader data, adjacent: merged (both usable) */
+    {4, 0x900000, 0x200},    /* boot-services data: usable once they are exited */
+    {6, 0xb00000, 0x10},     /* runtime-services data: reserved */
+    {9, 0xb10000, 0x10},     /* ACPI reclaim */
+    {10, 0xb20000, 0x10},    /* ACPI NVS */
+    {11, 0xffc00000, 0x400}, /* MMIO: reserved */
+    {8, 0x1000000, 0x1},     /* unusable */
 };
 
 /* A UEFI boot as GRUB leaves it with boot services exited: no Multiboot2 memory map. */
@@ -373,7 +370,7 @@ static void test_total_size(void)
 
 static void test_bad_tag_sizes(void)
 {
-    uint32_t sizes[] = { 0, 4, 7 };
+    uint32_t sizes[] = {0, 4, 7};
 
     for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
         image_begin();
@@ -492,7 +489,7 @@ static void test_modules(void)
 
 static void test_mmap_entries(void)
 {
-    uint32_t bad_sizes[] = { 0, 7, 16, 28 };
+    uint32_t bad_sizes[] = {0, 7, 16, 28};
 
     for (unsigned i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
         image_begin();
@@ -534,16 +531,17 @@ static void test_mmap_overflow(void)
     mb2_region_t many[MB2_MAX_MMAP + 6];
 
     for (unsigned i = 0; i < ARRAY_SIZE(many); i++)
-        many[i] = (mb2_region_t){ (uint64_t)i << 20, 1 << 20, 1 };
+        many[i] = (mb2_region_t){(uint64_t)i << 20, 1 << 20, 1};
     image_begin();
     add_mmap(24, many, ARRAY_SIZE(many));
     add_end();
     image_finish();
     CHECK(parse_image(img.len) == 1 && has_warning("too many memory map"));
-    CHECK(mb.mmap_count == MB2_MAX_MMAP && mb.mmap[MB2_MAX_MMAP - 1].base == (uint64_t)(MB2_MAX_MMAP - 1) << 20);
+    CHECK(mb.mmap_count == MB2_MAX_MMAP &&
+          mb.mmap[MB2_MAX_MMAP - 1].base == (uint64_t)(MB2_MAX_MMAP - 1) << 20);
     CHECK(mb2_usable_bytes(&mb) == (uint64_t)MB2_MAX_MMAP << 20);
 
-    mb2_region_t huge[2] = { { 0, UINT64_MAX, 1 }, { 0, 5, 1 } };
+    mb2_region_t huge[2] = {{0, UINT64_MAX, 1}, {0, 5, 1}};
     image_begin();
     add_mmap(24, huge, 2);
     add_end();
@@ -673,7 +671,7 @@ static void test_framebuffer_colours(void)
 
     image_begin(); /* EGA text carries no colour layout, and needs none */
     size_t at = tag_open(MB2_TAG_FRAMEBUFFER);
-    uint8_t tail[4] = { 16, MB2_FB_EGA, 0, 0 };
+    uint8_t tail[4] = {16, MB2_FB_EGA, 0, 0};
     append64(0xb8000);
     append32(160);
     append32(80);
@@ -745,7 +743,7 @@ static void test_efi_mmap_preferred_and_bad(void)
     CHECK(parse_image(img.len) == 0 && !mb.mmap_from_efi);
     CHECK(mb.mmap_count == ARRAY_SIZE(sample_map) && mb.efi_mmap_count == ARRAY_SIZE(sample_efi));
 
-    uint32_t bad_sizes[] = { 0, 8, 32, 44 };
+    uint32_t bad_sizes[] = {0, 8, 32, 44};
     for (unsigned i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
         image_begin();
         size_t at = tag_open(MB2_TAG_EFI_MMAP);
@@ -770,8 +768,8 @@ static void test_efi_mmap_preferred_and_bad(void)
     CHECK(parse_image(img.len) == 1 && has_warning("partial descriptor"));
     CHECK(mb.efi_mmap_count == 1 && mb.mmap_count == 1 && mb.mmap[0].length == 0xa0000);
 
-    efi_desc_t wrap[] = { { 7, 0xfffffffffffff000ULL, 2 }, { 7, 0x1000, UINT64_MAX >> 8 },
-                          { 7, 0x200000, 1 } };
+    efi_desc_t wrap[] = {
+        {7, 0xfffffffffffff000ULL, 2}, {7, 0x1000, UINT64_MAX >> 8}, {7, 0x200000, 1}};
     image_begin();
     add_efi_mmap(48, wrap, ARRAY_SIZE(wrap));
     add_end();
@@ -781,7 +779,7 @@ static void test_efi_mmap_preferred_and_bad(void)
 
     efi_desc_t many[MB2_MAX_MMAP + 4];
     for (unsigned i = 0; i < ARRAY_SIZE(many); i++) /* alternate types: nothing merges */
-        many[i] = (efi_desc_t){ i % 2 ? 7 : 5, (uint64_t)i << 20, 0x100 };
+        many[i] = (efi_desc_t){i % 2 ? 7 : 5, (uint64_t)i << 20, 0x100};
     image_begin();
     add_efi_mmap(48, many, ARRAY_SIZE(many));
     add_end();

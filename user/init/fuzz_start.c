@@ -1,8 +1,8 @@
 /* test=fuzz: init starts the "fuzz" module as the fuzzer's supervisor, with its own quota,
  * its image, the command line (for fuzz.seed= and fuzz.calls=) and its own caps, and waits
  * for its verdict (user/fuzz/, docs/fuzzing.md). */
-#include "user/fuzz/fuzz.h"
 #include "init.h"
+#include "user/fuzz/fuzz.h"
 
 #define FUZZ_QUOTA 16000
 #define FUZZ_PRIO  150
@@ -20,15 +20,17 @@ static long fuzz_start(void)
     if (!image || !cap)
         return XR_ENOENT;
     uint64_t arg = FZ_ARG_MAGIC | FZ_MODE_SUPERVISOR | (uint64_t)size << 8;
-    long err = xr_spawn_elf(image, size, FUZZ_QUOTA, arg, FUZZ_PRIO, INIT_SLOT_PROC, INIT_SLOT_THREAD);
+    long err =
+        xr_spawn_elf(image, size, FUZZ_QUOTA, arg, FUZZ_PRIO, INIT_SLOT_PROC, INIT_SLOT_THREAD);
     if (err)
         return err;
     err = xr_map_anon(INIT_SLOT_PROC, FZ_CMDLINE_VA, 0);
     err = err ? err : xr_mem_write(INIT_SLOT_PROC, FZ_CMDLINE_VA, line, strlen(line) + 1);
     err = err ? err : xr_process_give_cap(INIT_SLOT_PROC, cap, FZ_SLOT_IMAGE, XR_RIGHT_READ);
-    err =
-        err ? err : xr_process_give_cap(INIT_SLOT_PROC, INIT_SLOT_THREAD, FZ_SLOT_MAIN, XR_RIGHTS_ALL);
-    err = err ? err : xr_process_give_cap(INIT_SLOT_PROC, INIT_SLOT_PROC, FZ_SLOT_SELF, XR_RIGHTS_ALL);
+    err = err ? err
+              : xr_process_give_cap(INIT_SLOT_PROC, INIT_SLOT_THREAD, FZ_SLOT_MAIN, XR_RIGHTS_ALL);
+    err = err ? err
+              : xr_process_give_cap(INIT_SLOT_PROC, INIT_SLOT_PROC, FZ_SLOT_SELF, XR_RIGHTS_ALL);
     if (err)
         xr_process_kill(INIT_SLOT_PROC);
     return err;

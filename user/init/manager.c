@@ -4,11 +4,11 @@
  * a back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms,
  * so the supervision runs between requests. docs/processes.md §8. */
 #include "services.h"
-#include "utest.h" /* ut_thread: a thread of init with its own stack */
 #include "startup.h"
 #include "user/console/con_proto.h"
 #include "user/fsclient/fs_client.h"
 #include "user/init/init_proto.h"
+#include "utest.h" /* ut_thread: a thread of init with its own stack */
 
 #define M_TICK      88 /* the ticker's notification */
 #define M_EP        89 /* init's endpoint */
