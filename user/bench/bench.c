@@ -91,12 +91,15 @@ long bench_run_case(const bench_case_t *c, unsigned warmup, unsigned samples, be
     kept = raw + warmup;
     if (warmup > BENCH_WARMUP || samples > BENCH_SAMPLES || samples == 0)
         out->err = XR_ERANGE;
-    if (out->err == XR_OK)
+    if (out->err == XR_OK) {
+        bench_model_segment();
         out->err = c->overhead(raw, warmup + samples, c->arg);
+    }
     if (out->err == XR_OK) {
         bench_stats_compute(kept, samples, &ovh);
         out->overhead = ovh.min;
         uint64_t hits = xr_info(XR_INFO_FASTPATH_HITS);
+        bench_model_segment();
         out->err = c->run(raw, warmup + samples, c->arg);
         out->fastpath_hits = xr_info(XR_INFO_FASTPATH_HITS) - hits;
     }

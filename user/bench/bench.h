@@ -14,6 +14,22 @@
 #define BENCH_QUICK_WARMUP  100
 
 /*
+ * Markers for the cost model (tools/costmodel/model.h, docs/bench/model.md): `nopl MARK(%rax)`
+ * does nothing, but the model's QEMU plugin recognises its displacement. BEGIN, before the first
+ * LFENCE of bench_ts_begin, arms the window that its RDTSC opens; END, after the RDTSC of
+ * bench_ts_end, closes it there. Both lie outside the TSC difference, so the instruction counts
+ * of the cases do not change. bench_model_segment marks the start of each loop of samples.
+ */
+#define BENCH_MARK_SEGMENT "0x58520001"
+#define BENCH_MARK_BEGIN   "0x58520002"
+#define BENCH_MARK_END     "0x58520003"
+
+static inline void bench_model_segment(void)
+{
+    __asm__ volatile("nopl " BENCH_MARK_SEGMENT "(%%rax)" ::: "memory");
+}
+
+/*
  * Timestamps: the TSC. Under QEMU -icount shift=0 (and in Bochs) it advances by one per guest
  * instruction, elsewhere it counts reference cycles. The LFENCEs keep the timed operation
  * between the two reads on hardware that executes out of order: the first read waits for what
@@ -22,14 +38,20 @@
 static inline uint64_t bench_ts_begin(void)
 {
     uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
+    __asm__ volatile("nopl " BENCH_MARK_BEGIN "(%%rax)\n\tlfence\n\trdtsc\n\tlfence"
+                     : "=a"(lo), "=d"(hi)
+                     :
+                     : "memory");
     return (uint64_t)hi << 32 | lo;
 }
 
 static inline uint64_t bench_ts_end(void)
 {
     uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    __asm__ volatile("lfence\n\trdtsc\n\tnopl " BENCH_MARK_END "(%%rax)"
+                     : "=a"(lo), "=d"(hi)
+                     :
+                     : "memory");
     return (uint64_t)hi << 32 | lo;
 }
 
