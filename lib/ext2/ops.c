@@ -32,6 +32,23 @@ static ext2_err_t dir_get(ext2_vol_t *vol, uint32_t dir, ext2_inode_t *din)
     return err ? err : ext2_dir_check(vol, din);
 }
 
+/* Reads directory dir into din and checks that name can be added to it: the name is valid and
+ * not there yet. Errors: those of dir_get and check_new_name, EEXIST. */
+static ext2_err_t dir_get_for_new(ext2_vol_t *vol, uint32_t dir, ext2_inode_t *din,
+                                  const char *name, size_t len)
+{
+    uint32_t old;
+    ext2_err_t err = dir_get(vol, dir, din);
+    if (!err)
+        err = check_new_name(name, len);
+    if (err)
+        return err;
+    err = ext2_dir_find(vol, din, name, len, &old, NULL);
+    if (err != EXT2_ENOENT)
+        return err ? err : EXT2_EEXIST;
+    return EXT2_OK;
+}
+
 /* Looks name up in the already read directory din and reads its inode: ENOENT, EIO. */
 static ext2_err_t child_get(ext2_vol_t *vol, const ext2_inode_t *din, const char *name, size_t len,
                             uint32_t *ino, ext2_inode_t *in)
@@ -77,18 +94,13 @@ static ext2_err_t make_node(ext2_vol_t *vol, uint32_t dir, const char *name, siz
                             size_t tlen, uint32_t *out)
 {
     ext2_inode_t din, in;
-    uint32_t ino, old;
+    uint32_t ino;
     bool isdir = (mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
     if (vol->readonly)
         return EXT2_EROFS;
-    ext2_err_t err = dir_get(vol, dir, &din);
-    if (!err)
-        err = check_new_name(name, len);
+    ext2_err_t err = dir_get_for_new(vol, dir, &din, name, len);
     if (err)
         return err;
-    err = ext2_dir_find(vol, &din, name, len, &old, NULL);
-    if (err != EXT2_ENOENT)
-        return err ? err : EXT2_EEXIST;
     if (isdir && din.links_count >= EXT2_LINK_MAX)
         return EXT2_EMLINK;
     uint32_t goal = (dir - 1) / vol->inodes_per_group;
@@ -225,7 +237,6 @@ ext2_err_t ext2_rmdir(ext2_vol_t *vol, uint32_t dir, const char *name, size_t le
 ext2_err_t ext2_link(ext2_vol_t *vol, uint32_t ino, uint32_t dir, const char *name, size_t len)
 {
     ext2_inode_t din, in;
-    uint32_t old;
     if (vol->readonly)
         return EXT2_EROFS;
     ext2_err_t err = ext2_inode_get(vol, ino, &in);
@@ -235,14 +246,9 @@ ext2_err_t ext2_link(ext2_vol_t *vol, uint32_t ino, uint32_t dir, const char *na
         return EXT2_EPERM;
     if (in.links_count >= EXT2_LINK_MAX)
         return EXT2_EMLINK;
-    err = dir_get(vol, dir, &din);
-    if (!err)
-        err = check_new_name(name, len);
+    err = dir_get_for_new(vol, dir, &din, name, len);
     if (err)
         return err;
-    err = ext2_dir_find(vol, &din, name, len, &old, NULL);
-    if (err != EXT2_ENOENT)
-        return err ? err : EXT2_EEXIST;
     err = ext2_dir_add(vol, dir, &din, name, len, ino, in.mode);
     if (err)
         return err;
