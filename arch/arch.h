@@ -277,8 +277,10 @@ kerr_t arch_debug_mem(uint64_t root, uint64_t va, void *buf, size_t n, bool writ
 kerr_t arch_debug_hw_set(unsigned slot, unsigned type, uint64_t addr, unsigned len);
 void arch_debug_hw_clear(unsigned slot);
 
-/* Time stamp counter. */
+/* Time stamp counter, and its rate in ticks per second (measured against the PIT at boot by
+ * arch_timer_init; a default when that failed). */
 uint64_t arch_timestamp(void);
+uint64_t arch_timestamp_hz(void);
 
 /* ---- cores ---- */
 #define ARCH_MAX_CPUS 8

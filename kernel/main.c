@@ -3,6 +3,7 @@
 #include "arch/arch.h"
 #include "config.h"
 #include "drivers/console.h"
+#include "drivers/rtc.h"
 #include "ipc/ipc.h"
 #include "kernel/boot_screen.h"
 #include "kernel/gdb.h"
@@ -183,6 +184,7 @@ void kmain(uint32_t mb_phys)
     ipc_fastpath_enabled = kconfig.fastpath;
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
+    rtc_init(); /* after the timer: it needs the timestamp counter's rate */
     smp_start(cpus);
     gdb_late_init(); /* Ctrl-C from GDB: COM2's interrupt */
 

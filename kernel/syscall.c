@@ -4,6 +4,7 @@
  * handlers of each kind of object are in their own files (kernel/syscall.h lists them). */
 #include "kernel/syscall.h"
 #include "drivers/console.h"
+#include "drivers/rtc.h"
 #include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "sched/sched.h"
@@ -116,6 +117,15 @@ SYSCALL(info)
         break;
     case XR_INFO_WORKERS:
         *value = sched_workers;
+        break;
+    case XR_INFO_TIMESTAMP_HZ:
+        *value = arch_timestamp_hz();
+        break;
+    case XR_INFO_BOOT_UNIX:
+        *value = rtc_boot_unix;
+        break;
+    case XR_INFO_BOOT_TIMESTAMP:
+        *value = rtc_boot_timestamp;
         break;
     case XR_INFO_TICKS:
         *value = sched_ticks();

@@ -346,3 +346,8 @@ uint64_t apic_tsc_hz(void)
 {
     return tsc_hz;
 }
+
+uint64_t arch_timestamp_hz(void)
+{
+    return tsc_hz;
+}

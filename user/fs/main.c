@@ -8,10 +8,11 @@
 fs_vol_t fs_vols[FS_VOLS];
 fs_client_t fs_clients[FS_MAX_CLIENTS + 1];
 
-static uint32_t no_time(void *ctx)
+/* Inode and superblock times: Unix seconds, from the C library's clock (lib/clock.c). */
+static uint32_t now_unix(void *ctx)
 {
     (void)ctx;
-    return 0; /* no clock in user space yet: timestamps are 0 */
+    return (uint32_t)(xr_clock_unix_us() / 1000000);
 }
 
 /* Connects volume i to its driver and mounts it; a missing driver leaves it unmounted. */
@@ -29,7 +30,7 @@ static void mount(unsigned i, const char *where)
     ext2_dev_t dev = {.ctx = v,
                       .read_block = fs_cache_read,
                       .write_block = fs_cache_write,
-                      .now = no_time,
+                      .now = now_unix,
                       .size_bytes = v->dev.sectors * BLK_SECTOR};
     unsigned flags = v->dev.flags & BLK_F_RDONLY ? EXT2_MOUNT_RDONLY : 0;
     ext2_err_t e = ext2_mount(&v->ext2, &dev, flags);

@@ -25,4 +25,10 @@ static inline uint64_t xr_info(unsigned what)
     return xr_syscall1_r(XR_SYS_INFO, what, &value) == XR_OK ? value : UINT64_MAX;
 }
 
+/* Time from the timestamp counter (lib/clock.c), no system call after the first: microseconds
+ * since the counter started (about the power-on), and since 1970-01-01 UTC by the date the CMOS
+ * clock gave at boot (from 1970 itself when the CMOS clock held no date). */
+uint64_t xr_clock_monotonic_us(void);
+uint64_t xr_clock_unix_us(void);
+
 #endif

@@ -84,13 +84,13 @@ int usleep(useconds_t us)
     return 0;
 }
 
-/* CLOCK_REALTIME and CLOCK_MONOTONIC are both the time since boot (no real-time clock yet), in
- * 10 ms steps. */
+/* CLOCK_REALTIME is the date (the CMOS clock's at boot plus the time since), CLOCK_MONOTONIC
+ * the time since boot; both from the timestamp counter, in microseconds (lib/clock.c). */
 int clock_gettime(clockid_t id, struct timespec *tp)
 {
     if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
         return sys_fail(EINVAL);
-    uint64_t us = sys_now_us();
+    uint64_t us = id == CLOCK_REALTIME ? xr_clock_unix_us() : sys_now_us();
     tp->tv_sec = (time_t)(us / 1000000);
     tp->tv_nsec = (long)(us % 1000000) * 1000;
     return 0;
@@ -101,6 +101,6 @@ int clock_getres(clockid_t id, struct timespec *res)
     if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
         return sys_fail(EINVAL);
     if (res != NULL)
-        *res = (struct timespec){0, (long)xr_info(XR_INFO_TICK_US) * 1000};
+        *res = (struct timespec){0, 1000}; /* both clocks count microseconds */
     return 0;
 }

@@ -57,7 +57,7 @@ int sys_fail(int e)
 
 uint64_t sys_now_us(void)
 {
-    return xr_info(XR_INFO_TICKS) * xr_info(XR_INFO_TICK_US);
+    return xr_clock_monotonic_us();
 }
 
 /* Ends the process: its descriptors are closed first (so pipe ends are counted down). */
@@ -67,11 +67,11 @@ _Noreturn void _exit(int status)
     xr_exit(status);
 }
 
-/* Time since boot (there is no real-time clock yet): the epoch is the boot. */
+/* The date: the CMOS clock's at boot plus the timestamp counter's time since (lib/clock.c). */
 int gettimeofday(struct timeval *tv, void *tz)
 {
     (void)tz;
-    uint64_t us = sys_now_us();
+    uint64_t us = xr_clock_unix_us();
     if (tv != NULL) {
         tv->tv_sec = (time_t)(us / 1000000);
         tv->tv_usec = (suseconds_t)(us % 1000000);

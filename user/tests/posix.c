@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static int passed, failed;
@@ -394,6 +396,34 @@ static uint64_t tsc(void)
     return (uint64_t)hi << 32 | lo;
 }
 
+static long long ns(struct timespec t)
+{
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* The clocks: both advance across a sleep, together; the date (the CMOS clock's at boot: the
+ * host's in QEMU, 1970 in Bochs by scripts/bochsrc's time0=1) is what gettimeofday and a new
+ * file's modification time give too. */
+static void t_clocks(void)
+{
+    struct timespec r0, m0, r1, m1, res;
+    CHECK(clock_gettime(CLOCK_REALTIME, &r0) == 0 && clock_gettime(CLOCK_MONOTONIC, &m0) == 0);
+    CHECK(clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec == 1000);
+    FAILS_WITH(clock_gettime((clockid_t)1234, &r0), EINVAL);
+    CHECK(usleep(100000) == 0);
+    CHECK(clock_gettime(CLOCK_REALTIME, &r1) == 0 && clock_gettime(CLOCK_MONOTONIC, &m1) == 0);
+    long long dr = ns(r1) - ns(r0), dm = ns(m1) - ns(m0);
+    CHECK(dm >= 100000000 && dm < 10000000000LL);
+    CHECK(dr >= dm - 1000000 && dr <= dm + 1000000);
+    struct timeval tv;
+    CHECK(gettimeofday(&tv, NULL) == 0 && tv.tv_sec >= r1.tv_sec && tv.tv_sec <= r1.tv_sec + 5);
+    int fd = open("/tmp/clock", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    struct stat st;
+    CHECK(fd >= 0 && write(fd, "t", 1) == 1 && close(fd) == 0 && stat("/tmp/clock", &st) == 0);
+    CHECK(st.st_mtime >= r1.tv_sec - 1 && st.st_mtime <= time(NULL) + 1);
+    CHECK(unlink("/tmp/clock") == 0);
+}
+
 static int by_value(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -437,6 +467,7 @@ int main(void)
     run("argv_envp_file_actions", t_argv_envp_actions);
     run("kill_getpid_wnohang", t_kill_getpid);
     run("third_party_program", t_third_party);
+    run("clocks", t_clocks);
     run("fs_restart", t_fs_restart);
     run("console_restart", t_console_restart);
     measure();
