@@ -119,7 +119,8 @@ uint64_t chan_pages(uint32_t nslots, uint32_t pool_pages);
 /* Map the pages of memory object mem at va (writable) in proc. */
 long chan_map(xr_cap_t proc, xr_cap_t mem, uint64_t va, uint64_t pages);
 /* Attach this side to the channel mapped at va. Both sides pass the same geometry; the
- * memory object starts zeroed, which is the empty state (no formatting step). XR_EINVAL for
+ * memory object starts zeroed, which is the empty state (no formatting step; memory used
+ * again must be zeroed again, the shared page and the ring). XR_EINVAL for
  * a bad geometry (nslots not a power of two in [64, 65536], unknown flags). */
 long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, unsigned flags,
                  xr_cap_t rx_ntfn, xr_cap_t tx_ntfn);
@@ -162,10 +163,10 @@ static inline long chan_write(chan_t *ch, const void *data, size_t len)
     if (__builtin_expect(len > CHAN_INLINE_MAX || pos == ch->limit, 0))
         return chan_put_slow(ch, data, len, len);
     chan_slot_t *s = &ch->ring[pos & ch->mask];
-    ch->head = pos + 1;
     chan_copy_in(s->w, data, len);
     /* RELEASE: the payload above is visible before the stamp that announces it. */
     __atomic_store_n(&s->hdr, (pos + 1) << CHAN_STAMP_SHIFT | len, __ATOMIC_RELEASE);
+    ch->head = pos + 1; /* last: the compiler need not reload it after the shared stores */
     return XR_OK;
 }
 
@@ -233,9 +234,9 @@ static inline void chan_recv_end(chan_t *ch)
 {
     chan_shared_t *sh = ch->sh;
     uint64_t pos = ch->tail + 1;
-    ch->tail = pos;
     /* RELEASE: our reads of the slot complete before a producer may reuse it. */
     __atomic_store_n(&sh->tail, pos, __ATOMIC_RELEASE);
+    ch->tail = pos;
     if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
         chan_recv_sync(ch);
 }
