@@ -77,8 +77,8 @@ static long chan_memory(void)
 /* The receiver (the peer thread): takes messages until the channel is closed and empty,
  * checking that the first word of each (and, for a transfer of arg bytes by reference, the
  * last) is its sequence number; arg 0 means inline messages of CHAN_INLINE_MAX bytes, read in
- * place in their slot (chan_recv_begin, chan_recv_end). The check is all it reads of a
- * message: a consumer's own work on the data is not counted. */
+ * place in their slot (chan_recv_peek, chan_recv_end; chan_recv_begin when it has to wait). The
+ * check is all it reads of a message: a consumer's own work on the data is not counted. */
 static void chan_receiver(uint64_t arg)
 {
     chan_msg_t m;
@@ -86,10 +86,18 @@ static void chan_receiver(uint64_t arg)
     long err;
 
     if (arg == 0) {
-        while ((err = chan_recv_begin(&chan_rx, &m)) == XR_OK) {
-            if (m.kind != CHAN_KIND_INLINE || m.len != CHAN_INLINE_MAX)
+        for (;;) {
+            uint32_t len;
+            const uint64_t *w = chan_recv_peek(&chan_rx, &len);
+            if (!w) { /* empty (wait), or not inline */
+                if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE)
+                    break;
+                w = (const uint64_t *)m.ptr;
+                len = m.len;
+            }
+            if (len != CHAN_INLINE_MAX)
                 break;
-            __builtin_memcpy(&first, m.ptr, sizeof(first));
+            first = w[0];
             chan_recv_end(&chan_rx);
             if (first != seq)
                 break;
@@ -183,13 +191,28 @@ long overhead_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
     return overhead_window(raw, count, BENCH_CHAN_SLOTS);
 }
 
-/* Sends one message (chan_send, or chan_write when batch > 1), yielding while the ring is
- * full. */
-static inline long chan_msg_one(const void *msg, unsigned batch, unsigned *misses)
+/* Sends one message with sequence number seq (chan_send, or chan_write when batch > 1; built
+ * in the slot with chan_write_begin/end when inplace), yielding while the ring is full. */
+static inline __attribute__((always_inline)) long
+chan_msg_one(void *msg, uint64_t seq, unsigned batch, bool inplace, unsigned *misses)
 {
     for (;;) {
-        long err = batch == 1 ? chan_send(&chan_tx, msg, CHAN_INLINE_MAX)
-                              : chan_write(&chan_tx, msg, CHAN_INLINE_MAX);
+        long err;
+        if (inplace) {
+            uint64_t *w;
+            if ((err = chan_write_begin(&chan_tx, &w)) == XR_OK) {
+                w[0] = seq;
+                for (unsigned i = 1; i < CHAN_SLOT_WORDS; i++)
+                    w[i] = 0xa5a5a5a5a5a5a5a5ul;
+                chan_write_end(&chan_tx, CHAN_INLINE_MAX);
+                if (batch == 1)
+                    err = chan_flush(&chan_tx);
+            }
+        } else {
+            __builtin_memcpy(msg, &seq, sizeof(seq));
+            err = batch == 1 ? chan_send(&chan_tx, msg, CHAN_INLINE_MAX)
+                             : chan_write(&chan_tx, msg, CHAN_INLINE_MAX);
+        }
         if (__builtin_expect(err == XR_OK, 1))
             return XR_OK;
         if (err != XR_EAGAIN || (err = chan_wait_room(misses)) != XR_OK)
@@ -200,35 +223,33 @@ static inline long chan_msg_one(const void *msg, unsigned batch, unsigned *misse
 /* chan_msg_64b (batch 1: chan_send) and chan_msg_64b_batched (chan_write, and chan_flush
  * every BENCH_CHAN_BATCH): a sample is BENCH_CHAN_SLOTS messages of CHAN_INLINE_MAX bytes (one
  * lap of the ring), timed together, divided by their number. The first word of each is its
- * sequence number. */
+ * sequence number, the others 0xa5 bytes: copied from a message buffer, or with
+ * BENCH_CHAN_INPLACE (the _inplace cases) written straight into the slot. */
 long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
 {
     _Static_assert(BENCH_CHAN_SLOTS % BENCH_CHAN_BATCH == 0, "whole batches per sample");
-    unsigned batch = (unsigned)arg;
-    union {
-        uint64_t seq;
-        uint8_t bytes[CHAN_INLINE_MAX];
-    } msg;
+    unsigned batch = (unsigned)(arg & ~BENCH_CHAN_INPLACE);
+    bool inplace = arg & BENCH_CHAN_INPLACE;
+    uint8_t msg[CHAN_INLINE_MAX];
     uint64_t seq = 0;
     long err = chan_start(0, 0);
 
     if (err != XR_OK) /* (a failed peer_start leaves no receiver to stop) */
         return err;
-    memset(msg.bytes, 0xa5, sizeof(msg.bytes));
+    memset(msg, 0xa5, sizeof(msg));
     for (unsigned i = 0; i < count && err == XR_OK; i++) {
         unsigned misses = 0; /* yields in this sample */
         uint64_t t0 = bench_ts_begin();
-        if (batch == 1) {
-            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++) {
-                msg.seq = seq++;
-                err = chan_msg_one(msg.bytes, 1, &misses);
-            }
+        if (batch == 1 && !inplace) {
+            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
+                err = chan_msg_one(msg, seq++, 1, false, &misses);
+        } else if (batch == 1) {
+            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
+                err = chan_msg_one(msg, seq++, 1, true, &misses);
         } else {
             for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
-                for (unsigned j = 0; j < batch && err == XR_OK; j++) {
-                    msg.seq = seq++;
-                    err = chan_msg_one(msg.bytes, BENCH_CHAN_BATCH, &misses);
-                }
+                for (unsigned j = 0; j < batch && err == XR_OK; j++)
+                    err = chan_msg_one(msg, seq++, BENCH_CHAN_BATCH, inplace, &misses);
                 if (err == XR_OK)
                     err = chan_flush(&chan_tx);
             }

@@ -532,6 +532,8 @@ UTEST(chan, hostile_indices)
     UT_EQ(chan_send(&mtx, &v, 8), XR_OK);
     UT_EQ(chan_recv(&mrx, &m), XR_OK);
     UT_EQ(*(uint64_t *)m.data, 7);
+    uint64_t *slot;
+    UT_EQ(chan_write_begin(&mtx, &slot), XR_EINVAL); /* in place: SPSC only */
     unview(1);
     chan_unmake(0);
 }
@@ -577,7 +579,8 @@ UTEST(chan, hostile_lengths)
 
 /* Reading in place: chan_recv_begin consumes nothing and points into the receiver's view of
  * the slot; the length it returns is the one it checked, whatever the sender writes after;
- * chan_recv_end consumes. A sender's write is visible at once, its flush wakes nobody awake. */
+ * chan_recv_end consumes. Writing in place (chan_write_begin/end) and peeking
+ * (chan_recv_peek). No system call: nobody sleeps. */
 UTEST(chan, in_place_reads)
 {
     chan_t tx, rx;
@@ -614,6 +617,34 @@ UTEST(chan, in_place_reads)
         }
         UT_EQ(chan_recv_begin(&rx, &m), XR_EAGAIN);
     }
+    /* written in place, peeked at in place */
+    uint64_t *slot;
+    uint32_t len;
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL); /* empty */
+    UT_EQ(chan_write_begin(&tx, &slot), XR_OK);
+    UT_EQ((uint64_t)slot, VIEW(0) + 4096 + 8); /* position 3 * SLOTS: slot 0 */
+    slot[0] = 0x1234;
+    UT_EQ(chan_write_end(&tx, CHAN_INLINE_MAX + 1), XR_ERANGE); /* nothing published */
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    UT_EQ(chan_write_end(&tx, 8), XR_OK);
+    UT_EQ(chan_flush(&tx), XR_OK);
+    const uint64_t *in = chan_recv_peek(&rx, &len);
+    UT_ASSERT(in != NULL);
+    UT_EQ(len, 8);
+    UT_EQ((uint64_t)in, VIEW(1) + 4096 + 8);
+    UT_EQ(in[0], 0x1234);
+    chan_recv_end(&rx);
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    /* a reference is not for chan_recv_peek: chan_recv_begin decodes it */
+    void *buf;
+    uint64_t at;
+    UT_EQ(chan_buf_alloc(&tx, 100, &buf, &at), XR_OK);
+    UT_EQ(chan_send_ref(&tx, at, 100), XR_OK);
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    UT_EQ(chan_recv_begin(&rx, &m), XR_OK);
+    UT_EQ(m.kind, CHAN_KIND_REF);
+    chan_recv_end(&rx);
+    chan_buf_release(&rx, &m);
     /* a message that is not a multiple of 8 bytes arrives byte for byte, zero-padded */
     UT_EQ(chan_send(&tx, "abcdefghijk", 11), XR_OK);
     UT_EQ(chan_recv(&rx, &m), XR_OK);

@@ -214,6 +214,19 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
         return XR_ERANGE;
     if (ch->flags & CHAN_MPSC)
         return mpsc_put(ch, data, len, tag);
+    long err = chan_room_slow(ch);
+    if (err)
+        return err;
+    put_slot(ch, ch->head, data, len, tag);
+    ch->head++;
+    return XR_OK;
+}
+
+/* SPSC: wait until the slot at head is free (as far as the shared tail says). */
+long chan_room_slow(chan_t *ch)
+{
+    if (ch->flags & CHAN_MPSC)
+        return XR_EINVAL;
     while (ch->head == ch->limit) {
         long err = spsc_load_tail(ch);
         if (!err && ch->head == ch->limit)
@@ -221,8 +234,6 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
         if (err)
             return err;
     }
-    put_slot(ch, ch->head, data, len, tag);
-    ch->head++;
     return XR_OK;
 }
 

@@ -19,9 +19,9 @@
  * multi-producer (CHAN_MPSC: producers take positions with a CAS on the shared head).
  * Always one consumer.
  *
- * The hot paths (chan_write, chan_flush, chan_send, chan_recv_begin, chan_recv_end,
- * chan_recv) are inline below and copy by 8-byte words; everything that waits, checks a
- * peer's index or handles a reference is out of line in chan.c.
+ * The hot paths (chan_write, chan_write_begin/end, chan_flush, chan_send, chan_recv_peek,
+ * chan_recv_begin, chan_recv_end, chan_recv) are inline below and copy by 8-byte words; everything
+ * that waits, checks a peer's index or handles a reference is out of line in chan.c.
  *
  * Trust: both sides learn the geometry (nslots, pool_pages, kind) out of band and keep it,
  * with their own indices, in their private chan_t (one chan_t per thread: a producer thread
@@ -127,6 +127,7 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
 
 /* Out-of-line halves of the inline functions below (not for direct use). */
 long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag);
+long chan_room_slow(chan_t *ch);
 void chan_wake_rx(chan_t *ch);
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
 void chan_recv_sync(chan_t *ch);
@@ -199,11 +200,57 @@ static inline long chan_send(chan_t *ch, const void *data, size_t len)
     return XR_OK;
 }
 
+/* Producer (SPSC), in place: *w gets the payload words of the next slot, which the caller
+ * fills and publishes with chan_write_end(ch, len); no other call on ch in between. Waits
+ * for space (errors as chan_write); XR_EINVAL on an MPSC channel. */
+static inline long chan_write_begin(chan_t *ch, uint64_t **w)
+{
+    uint64_t pos = ch->head;
+    if (__builtin_expect(pos == ch->limit, 0)) {
+        long err = chan_room_slow(ch);
+        if (err)
+            return err;
+    }
+    *w = ch->ring[pos & ch->mask].w;
+    return XR_OK;
+}
+
+/* Publish the slot chan_write_begin gave, holding len bytes (XR_ERANGE, and nothing
+ * published, for len > CHAN_INLINE_MAX). Like chan_write, it wakes nobody: chan_flush. */
+static inline long chan_write_end(chan_t *ch, size_t len)
+{
+    uint64_t pos = ch->head;
+    if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
+        return XR_ERANGE;
+    /* RELEASE: the caller's payload stores are visible before the stamp. */
+    __atomic_store_n(&ch->ring[pos & ch->mask].hdr, (pos + 1) << CHAN_STAMP_SHIFT | len,
+                     __ATOMIC_RELEASE);
+    ch->head = pos + 1;
+    return XR_OK;
+}
+
 /* Zero copy: a pool buffer of len bytes (*pos names it in chan_send_ref). The buffer is
  * the sender's until the receiver calls chan_buf_release; buffers are released in order.
  * XR_EAGAIN (non-blocking) or a wait when the pool is full. SPSC channels only. */
 long chan_buf_alloc(chan_t *ch, size_t len, void **buf, uint64_t *pos);
 long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
+
+/* Consumer, in place, the common case of chan_recv_begin with the result in registers: the
+ * payload words of the inline message at our position (its length, checked, in *len), or
+ * NULL when there is none or it is anything else (chan_recv_begin then waits, decodes a
+ * reference or reports XR_ECORRUPT). Nothing is consumed; chan_recv_end follows a hit. */
+static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
+{
+    uint64_t pos = ch->tail;
+    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
+     * difference is the tag only when the stamp is the one expected at our tail. */
+    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ((pos + 1) << CHAN_STAMP_SHIFT);
+    if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
+        return NULL;
+    *len = (uint32_t)tag;
+    return s->w;
+}
 
 /* Consumer, in place: the next message in *m without consuming it: an inline one's ptr
  * points into the slot (its bytes stay writable by the sender: copy before checking them),
@@ -213,16 +260,13 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
  * impossible (nothing is consumed). */
 static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
 {
-    uint64_t pos = ch->tail;
-    chan_slot_t *s = &ch->ring[pos & ch->mask];
-    /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
-     * difference is the tag only when the stamp is the one expected at our tail. */
-    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ((pos + 1) << CHAN_STAMP_SHIFT);
-    if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
+    uint32_t len;
+    const uint64_t *w = chan_recv_peek(ch, &len);
+    if (__builtin_expect(!w, 0))
         return chan_recv_begin_slow(ch, m);
     m->kind = CHAN_KIND_INLINE;
-    m->len = (uint32_t)tag;
-    m->ptr = (const uint8_t *)s->w;
+    m->len = len;
+    m->ptr = (const uint8_t *)w;
     return XR_OK;
 }
 
