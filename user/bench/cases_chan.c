@@ -76,36 +76,52 @@ static long chan_memory(void)
 
 /* The receiver (the peer thread): takes messages until the channel is closed and empty,
  * checking that the first word of each (and, for a transfer of arg bytes by reference, the
- * last) is its sequence number; arg 0 means inline messages of CHAN_INLINE_MAX bytes. The
- * check is all it reads of a transfer: a consumer's own work on the data is not counted. */
+ * last) is its sequence number; arg 0 means inline messages of CHAN_INLINE_MAX bytes, read in
+ * place in their slot (chan_recv_peek, chan_recv_end; chan_recv_begin when it has to wait). The
+ * check is all it reads of a message: a consumer's own work on the data is not counted. */
 static void chan_receiver(uint64_t arg)
 {
     chan_msg_t m;
     uint64_t seq = 0, first, last;
     long err;
 
-    while ((err = chan_recv(&chan_rx, &m)) == XR_OK) {
-        if (arg == 0) {
-            if (m.kind != CHAN_KIND_INLINE || m.len != CHAN_INLINE_MAX)
+    if (arg == 0) {
+        for (;;) {
+            uint32_t len;
+            const uint64_t *w = chan_recv_peek(&chan_rx, &len);
+            if (!w) { /* empty (wait), or not inline */
+                if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE)
+                    break;
+                w = (const uint64_t *)m.ptr;
+                len = m.len;
+            }
+            if (len != CHAN_INLINE_MAX)
                 break;
-            __builtin_memcpy(&first, m.data, sizeof(first));
-            last = seq;
-        } else {
+            first = w[0];
+            chan_recv_end(&chan_rx);
+            if (first != seq)
+                break;
+            seq++;
+        }
+    } else {
+        while ((err = chan_recv_begin(&chan_rx, &m)) == XR_OK) {
             if (m.kind != CHAN_KIND_REF || m.len != arg)
                 break;
+            chan_recv_end(&chan_rx);
             __builtin_memcpy(&first, m.ptr, sizeof(first));
             __builtin_memcpy(&last, m.ptr + arg - sizeof(last), sizeof(last));
             chan_buf_release(&chan_rx, &m);
+            if (first != seq || last != seq)
+                break;
+            seq++;
         }
-        if (first != seq || last != seq)
-            break;
-        seq++;
     }
     crx.got = seq;
     crx.err = err == XR_EDEAD ? XR_OK : err == XR_OK ? XR_ECORRUPT : err;
 }
 
-/* A fresh channel (the shared page zeroed: the empty state; pool_pages of pool) and its
+/* A fresh channel (the shared page and the ring zeroed: the empty state, since the slots'
+ * stamps count from it; pool_pages of pool) and its
  * receiver, taking messages of size bytes (0: inline). */
 static long chan_start(uint32_t pool_pages, uint64_t size)
 {
@@ -114,7 +130,7 @@ static long chan_start(uint32_t pool_pages, uint64_t size)
 
     if (err != XR_OK)
         return err;
-    memset((void *)BENCH_CHAN_VA, 0, CHAN_PAGE);
+    memset((void *)BENCH_CHAN_VA, 0, CHAN_PAGE + BENCH_CHAN_SLOTS * CHAN_SLOT_SIZE);
     xr_notify_poll(BENCH_SLOT_RX_NTFN, &bits); /* the last case's chan_close left bits */
     xr_notify_poll(BENCH_SLOT_TX_NTFN, &bits);
     err = chan_attach(&chan_tx, (void *)BENCH_CHAN_VA, BENCH_CHAN_SLOTS, pool_pages,
@@ -175,39 +191,68 @@ long overhead_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
     return overhead_window(raw, count, BENCH_CHAN_SLOTS);
 }
 
+/* Sends one message with sequence number seq (chan_send, or chan_write when batch > 1; built
+ * in the slot with chan_write_begin/end when inplace), yielding while the ring is full. */
+static inline __attribute__((always_inline)) long
+chan_msg_one(void *msg, uint64_t seq, unsigned batch, bool inplace, unsigned *misses)
+{
+    for (;;) {
+        long err;
+        if (inplace) {
+            uint64_t *w;
+            if ((err = chan_write_begin(&chan_tx, &w)) == XR_OK) {
+                w[0] = seq;
+                for (unsigned i = 1; i < CHAN_SLOT_WORDS; i++)
+                    w[i] = 0xa5a5a5a5a5a5a5a5ul;
+                chan_write_end(&chan_tx, CHAN_INLINE_MAX);
+                if (batch == 1)
+                    err = chan_flush(&chan_tx);
+            }
+        } else {
+            __builtin_memcpy(msg, &seq, sizeof(seq));
+            err = batch == 1 ? chan_send(&chan_tx, msg, CHAN_INLINE_MAX)
+                             : chan_write(&chan_tx, msg, CHAN_INLINE_MAX);
+        }
+        if (__builtin_expect(err == XR_OK, 1))
+            return XR_OK;
+        if (err != XR_EAGAIN || (err = chan_wait_room(misses)) != XR_OK)
+            return err;
+    }
+}
+
 /* chan_msg_64b (batch 1: chan_send) and chan_msg_64b_batched (chan_write, and chan_flush
  * every BENCH_CHAN_BATCH): a sample is BENCH_CHAN_SLOTS messages of CHAN_INLINE_MAX bytes (one
- * lap of the ring), timed together, divided by their number. */
+ * lap of the ring), timed together, divided by their number. The first word of each is its
+ * sequence number, the others 0xa5 bytes: copied from a message buffer, or with
+ * BENCH_CHAN_INPLACE (the _inplace cases) written straight into the slot. */
 long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
 {
-    unsigned batch = (unsigned)arg;
-    union {
-        uint64_t seq;
-        uint8_t bytes[CHAN_INLINE_MAX];
-    } msg;
+    _Static_assert(BENCH_CHAN_SLOTS % BENCH_CHAN_BATCH == 0, "whole batches per sample");
+    unsigned batch = (unsigned)(arg & ~BENCH_CHAN_INPLACE);
+    bool inplace = arg & BENCH_CHAN_INPLACE;
+    uint8_t msg[CHAN_INLINE_MAX];
     uint64_t seq = 0;
-    unsigned misses = 0;
     long err = chan_start(0, 0);
 
     if (err != XR_OK) /* (a failed peer_start leaves no receiver to stop) */
         return err;
-    memset(msg.bytes, 0xa5, sizeof(msg.bytes));
+    memset(msg, 0xa5, sizeof(msg));
     for (unsigned i = 0; i < count && err == XR_OK; i++) {
+        unsigned misses = 0; /* yields in this sample */
         uint64_t t0 = bench_ts_begin();
-        for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++) {
-            msg.seq = seq;
-            for (;;) {
-                err = batch == 1 ? chan_send(&chan_tx, msg.bytes, sizeof(msg.bytes))
-                                 : chan_write(&chan_tx, msg.bytes, sizeof(msg.bytes));
-                if (err != XR_EAGAIN)
-                    break;
-                if ((err = chan_wait_room(&misses)) != XR_OK)
-                    break;
+        if (batch == 1 && !inplace) {
+            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
+                err = chan_msg_one(msg, seq++, 1, false, &misses);
+        } else if (batch == 1) {
+            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
+                err = chan_msg_one(msg, seq++, 1, true, &misses);
+        } else {
+            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
+                for (unsigned j = 0; j < batch && err == XR_OK; j++)
+                    err = chan_msg_one(msg, seq++, BENCH_CHAN_BATCH, inplace, &misses);
+                if (err == XR_OK)
+                    err = chan_flush(&chan_tx);
             }
-            misses = 0;
-            seq++;
-            if (err == XR_OK && batch > 1 && seq % batch == 0)
-                err = chan_flush(&chan_tx);
         }
         uint64_t t1 = bench_ts_end();
         raw[i] = per(t1 - t0, BENCH_CHAN_SLOTS);

@@ -69,12 +69,13 @@ long bench_ipc_run(bool cross, bench_fn_t loop, uint64_t arg, uint64_t *raw, uns
 
 /* ---- cases_chan.c: channels and bulk transfers; arg is the batch or the size in bytes. ---- */
 
-#define BENCH_CHAN_BATCH 64u         /* messages per chan_flush in chan_msg_64b_batched */
-#define BENCH_BULK_MAX   (1ul << 20) /* the largest transfer */
+#define BENCH_CHAN_BATCH   64u         /* messages per chan_flush in chan_msg_64b_batched */
+#define BENCH_CHAN_INPLACE (1ul << 16) /* case_chan_msg: built in the slot (chan_write_begin) */
+#define BENCH_BULK_MAX     (1ul << 20) /* the largest transfer */
 
 long overhead_chan_msg(uint64_t *raw, unsigned count, uint64_t arg);
 long overhead_chan_bulk(uint64_t *raw, unsigned count, uint64_t arg);
-long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg); /* arg: the batch */
+long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg); /* arg: batch | INPLACE */
 long case_chan_bulk(uint64_t *raw, unsigned count, uint64_t size);
 long case_ipc_copy(uint64_t *raw, unsigned count, uint64_t size);
 long case_memcpy(uint64_t *raw, unsigned count, uint64_t size);

@@ -469,9 +469,12 @@ UTEST(chan, zero_copy_buffers)
 
 /* ---- hostile peers ---- */
 
-/* Garbage in the shared indices: the receiver (and the sender) report XR_ECORRUPT and
- * consume nothing. The receiver's view has unmapped pages all around it, so any access
- * outside the channel would kill init. */
+/* A slot's header as a producer at position pos writes it. */
+#define HDR(pos, tag) (((uint64_t)(pos) + 1) << CHAN_STAMP_SHIFT | (tag))
+
+/* Garbage in the shared indices and the slots' stamps: the receiver (and the sender)
+ * report XR_ECORRUPT (or see no message) and consume nothing. The receiver's view has
+ * unmapped pages all around it, so any access outside the channel would kill init. */
 UTEST(chan, hostile_indices)
 {
     chan_t tx, rx, mtx, mrx;
@@ -480,40 +483,62 @@ UTEST(chan, hostile_indices)
     UT_EQ(chan_make(0), XR_OK);
     UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
     chan_shared_t *sh = (chan_shared_t *)VIEW(0);
+    chan_slot_t *ring = (chan_slot_t *)(VIEW(0) + 4096);
     UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
     UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
     UT_EQ(chan_send(&tx, &v, 8), XR_OK);
-    sh->head = 1000000; /* far past the ring */
+    UT_EQ(ring[0].hdr, HDR(0, 8));
+    ring[0].hdr = HDR(1000000, 8); /* a stamp far past our position */
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
-    sh->head = ~0ul; /* behind the tail */
+    UT_EQ(chan_recv_begin(&rx, &m), XR_ECORRUPT);
+    ring[0].hdr = HDR(-2, 8); /* behind it (it wraps) */
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
-    sh->head = 1;
+    ring[0].hdr = HDR(0 - SLOTS, 8); /* last lap's message: the ring looks empty */
+    UT_EQ(chan_recv(&rx, &m), XR_EAGAIN);
+    ring[0].hdr = 0; /* never written: empty too */
+    UT_EQ(chan_recv(&rx, &m), XR_EAGAIN);
+    ring[0].hdr = ~0ul;
+    UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
+    sh->head = 1000000; /* SPSC never reads the shared head */
+    ring[0].hdr = HDR(0, 8);
     UT_EQ(chan_recv(&rx, &m), XR_OK); /* repaired: the message was not consumed */
     UT_EQ(*(uint64_t *)m.data, 7);
+    UT_EQ(rx.tail, 1);
     sh->tail = 5000; /* the consumer's index, seen by the producer */
     long err = XR_OK;
     for (unsigned i = 0; i < SLOTS && !err; i++)
         err = chan_send(&tx, &v, 8);
     UT_EQ(err, XR_ECORRUPT);
+    sh->tail = ~0ul; /* ahead of the producer's head */
+    UT_EQ(chan_send(&tx, &v, 8), XR_ECORRUPT);
     sh->pool_tail = 1ul << 40;
     void *buf;
     uint64_t pos;
     UT_EQ(chan_buf_alloc(&tx, 100, &buf, &pos), XR_ECORRUPT);
-    /* MPSC: a sequence word that is neither "free" nor "published" */
+    /* MPSC: a stamp that is neither "last lap" nor "this position"; a shared head or tail
+     * that no producer could have left */
     memset((void *)VIEW(0), 0, pages * 4096);
     UT_EQ(chan_attach(&mtx, (void *)VIEW(0), SLOTS, 0, CHAN_MPSC | CHAN_NONBLOCK, RXN, TXN), XR_OK);
     UT_EQ(chan_attach(&mrx, (void *)VIEW(1), SLOTS, 0, CHAN_MPSC | CHAN_NONBLOCK, RXN, TXN), XR_OK);
-    chan_slot_t *ring = (chan_slot_t *)(VIEW(0) + 4096);
-    ring[0].seq = 12345;
+    ring[0].hdr = 12345;
     UT_EQ(chan_recv(&mrx, &m), XR_ECORRUPT);
-    ring[0].seq = 0;
+    ring[0].hdr = 0;
+    sh->head = 1000000;
+    UT_EQ(chan_send(&mtx, &v, 8), XR_ECORRUPT);
+    sh->head = 0;
+    sh->tail = 1000000;
+    UT_EQ(chan_send(&mtx, &v, 8), XR_ECORRUPT);
+    sh->tail = 0;
     UT_EQ(chan_send(&mtx, &v, 8), XR_OK);
     UT_EQ(chan_recv(&mrx, &m), XR_OK);
+    UT_EQ(*(uint64_t *)m.data, 7);
+    uint64_t *slot;
+    UT_EQ(chan_write_begin(&mtx, &slot), XR_EINVAL); /* in place: SPSC only */
     unview(1);
     chan_unmake(0);
 }
 
-/* Garbage in a slot's kind and lengths. */
+/* Garbage in a slot's tag (kind and length) and a reference's words. */
 UTEST(chan, hostile_lengths)
 {
     chan_t tx, rx;
@@ -524,17 +549,15 @@ UTEST(chan, hostile_lengths)
     UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
     UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
     chan_slot_t *s = (chan_slot_t *)(VIEW(0) + 4096);
-    uint64_t *ref = (uint64_t *)s->data;
+    uint64_t *ref = s->w;
     UT_EQ(chan_send(&tx, &v, 8), XR_OK);
-    s->len = 60000; /* an inline length past the slot */
+    s->hdr = HDR(0, 57); /* an inline length past the slot */
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
-    s->len = 57;
+    s->hdr = HDR(0, 0xff);
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
-    s->kind = 77;
-    s->len = 8;
+    s->hdr = HDR(0, CHAN_TAG_REF | 8); /* a tag that is neither */
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
-    s->kind = CHAN_KIND_REF;
-    s->len = 16;
+    s->hdr = HDR(0, CHAN_TAG_REF);
     ref[0] = 0;
     ref[1] = POOL * 4096 + 1; /* longer than the pool */
     UT_EQ(chan_recv(&rx, &m), XR_ECORRUPT);
@@ -550,6 +573,86 @@ UTEST(chan, hostile_lengths)
     ref[1] = 10; /* exactly the pool's last bytes: fine */
     UT_EQ(chan_recv(&rx, &m), XR_OK);
     UT_EQ((uint64_t)m.ptr + m.len, VIEW(1) + pages * 4096);
+    unview(1);
+    chan_unmake(0);
+}
+
+/* Reading in place: chan_recv_begin consumes nothing and points into the receiver's view of
+ * the slot; the length it returns is the one it checked, whatever the sender writes after;
+ * chan_recv_end consumes. Writing in place (chan_write_begin/end) and peeking
+ * (chan_recv_peek). No system call: nobody sleeps. */
+UTEST(chan, in_place_reads)
+{
+    chan_t tx, rx;
+    chan_msg_t m;
+    uint64_t w[7] = {1, 2, 3, 4, 5, 6, 7};
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    chan_slot_t *s = (chan_slot_t *)(VIEW(0) + 4096);
+    for (unsigned lap = 0; lap < 3; lap++) {
+        for (uint32_t i = 0; i < SLOTS; i++) {
+            w[0] = lap * SLOTS + i;
+            UT_EQ(chan_write(&tx, w, 8 + i % 49), XR_OK);
+        }
+        UT_EQ(chan_write(&tx, w, 8), XR_EAGAIN); /* full */
+        for (uint32_t i = 0; i < SLOTS; i++) {
+            UT_EQ(chan_recv_begin(&rx, &m), XR_OK);
+            UT_EQ(m.kind, CHAN_KIND_INLINE);
+            UT_EQ(m.len, 8 + i % 49);
+            UT_EQ((uint64_t)m.ptr, VIEW(1) + 4096 + i * 64ul + 8);
+            UT_EQ(*(const uint64_t *)m.ptr, lap * SLOTS + i);
+            if (m.len > 48)
+                UT_EQ(*(const uint64_t *)(m.ptr + 48), 7);
+            if (i == 0) {
+                UT_EQ(chan_recv_begin(&rx, &m), XR_OK); /* not consumed: the same again */
+                UT_EQ(*(const uint64_t *)m.ptr, lap * SLOTS);
+                uint64_t hdr = s[0].hdr;
+                s[0].hdr = ~0ul; /* the sender rewrites the header: m keeps what was checked */
+                UT_EQ(m.len, 8);
+                s[0].hdr = hdr;
+            }
+            chan_recv_end(&rx);
+        }
+        UT_EQ(chan_recv_begin(&rx, &m), XR_EAGAIN);
+    }
+    /* written in place, peeked at in place */
+    uint64_t *slot;
+    uint32_t len;
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL); /* empty */
+    UT_EQ(chan_write_begin(&tx, &slot), XR_OK);
+    UT_EQ((uint64_t)slot, VIEW(0) + 4096 + 8); /* position 3 * SLOTS: slot 0 */
+    slot[0] = 0x1234;
+    UT_EQ(chan_write_end(&tx, CHAN_INLINE_MAX + 1), XR_ERANGE); /* nothing published */
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    UT_EQ(chan_write_end(&tx, 8), XR_OK);
+    UT_EQ(chan_flush(&tx), XR_OK);
+    const uint64_t *in = chan_recv_peek(&rx, &len);
+    UT_ASSERT(in != NULL);
+    UT_EQ(len, 8);
+    UT_EQ((uint64_t)in, VIEW(1) + 4096 + 8);
+    UT_EQ(in[0], 0x1234);
+    chan_recv_end(&rx);
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    /* a reference is not for chan_recv_peek: chan_recv_begin decodes it */
+    void *buf;
+    uint64_t at;
+    UT_EQ(chan_buf_alloc(&tx, 100, &buf, &at), XR_OK);
+    UT_EQ(chan_send_ref(&tx, at, 100), XR_OK);
+    UT_ASSERT(chan_recv_peek(&rx, &len) == NULL);
+    UT_EQ(chan_recv_begin(&rx, &m), XR_OK);
+    UT_EQ(m.kind, CHAN_KIND_REF);
+    chan_recv_end(&rx);
+    chan_buf_release(&rx, &m);
+    /* a message that is not a multiple of 8 bytes arrives byte for byte, zero-padded */
+    UT_EQ(chan_send(&tx, "abcdefghijk", 11), XR_OK);
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(m.len, 11);
+    UT_EQ(memcmp(m.data, "abcdefghijk", 11), 0);
+    UT_EQ(m.data[11], 0);
+    UT_ASSERT(m.ptr == m.data);
+    UT_EQ(tx.wakeups + rx.wakeups, 0);
     unview(1);
     chan_unmake(0);
 }

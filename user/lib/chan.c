@@ -1,25 +1,29 @@
-/* Channels: lock-free rings in shared memory with notification wake-ups (chan.h has the
- * layout and the trust rules; docs/ipc-layers.md the memory-ordering argument).
+/* Channels: lock-free rings in shared memory with notification wake-ups; the out-of-line
+ * halves of chan.h's inline hot paths (chan.h has the layout and the trust rules,
+ * docs/ipc-layers.md the memory-ordering argument).
  *
- * Orderings used, and why each suffices:
- *  - Publishing a message (SPSC head store, MPSC slot seq store) is a RELEASE: the slot's
- *    payload writes become visible no later than the index/seq that announces them.
- *  - Reading that index/seq is an ACQUIRE: once the consumer sees it, it sees the payload.
- *  - Freeing space (SPSC tail, MPSC seq = next lap, pool_tail) is a RELEASE by the consumer,
- *    read with ACQUIRE by producers: the consumer's reads of a slot or buffer happen before
- *    a producer may overwrite it.
+ * Orderings used, and why each suffices (on x86 every RELEASE store and ACQUIRE load is a
+ * plain move; only the SEQ_CST fences and read-modify-writes cost anything):
+ *  - Publishing a message (the slot's hdr store) is a RELEASE: the payload writes become
+ *    visible no later than the stamp that announces them.
+ *  - Reading hdr is an ACQUIRE: once the consumer sees the stamp, it sees the payload.
+ *  - Freeing space (tail, pool_tail) is a RELEASE by the consumer, read with ACQUIRE by
+ *    producers: the consumer's reads of a slot or buffer happen before a producer may
+ *    overwrite it.
  *  - Sleeping uses the store/fence/load pattern on both sides (Dekker): the waiter stores
- *    its flag, runs a SEQ_CST fence, then re-checks the ring; the waker stores the index,
- *    runs a SEQ_CST fence, then loads the flag. With both fences at least one side sees the
- *    other's store, so either the waiter finds the message or the waker finds the flag and
- *    signals. A signal that comes before the wait stays in the notification's bits, so the
- *    wait then returns at once: no wake-up is lost. Acquire/release alone would not do,
- *    since they do not order a store before a later load. */
+ *    its flag, runs a SEQ_CST fence, then re-checks the ring; the waker stores, runs a
+ *    SEQ_CST fence, then loads the flag. With both fences at least one side sees the
+ *    other's store, so either the waiter finds the message (or space) or the waker finds
+ *    the flag and signals. A signal that comes before the wait stays in the notification's
+ *    bits, so the wait then returns at once: no wake-up is lost. The producer's fence is
+ *    once per chan_flush; the consumer's once per CHAN_SYNC_EVERY messages and before it
+ *    sleeps, so a producer waiting for space wakes when the consumer has taken at most
+ *    CHAN_SYNC_EVERY more messages or found the ring empty. */
 #include "chan.h"
 
 #include "xr.h"
 
-#define MPSC_RETRIES (1u << 20) /* CAS attempts before a producer calls the head corrupt */
+#define MPSC_RETRIES (1u << 20) /* attempts before a producer calls the shared state corrupt */
 
 uint64_t chan_pages(uint32_t nslots, uint32_t pool_pages)
 {
@@ -54,6 +58,7 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->flags = flags;
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
+    ch->limit = flags & CHAN_MPSC ? 0 : nslots;
     return XR_OK;
 }
 
@@ -64,21 +69,22 @@ static bool closed(const chan_t *ch)
     return __atomic_load_n(&ch->sh->closed, __ATOMIC_ACQUIRE);
 }
 
-/* Block on ntfn until signalled. With a peer cap, wait in slices and give XR_EDEAD once
- * the peer has ended (a dead peer never signals). */
+/* Block on ntfn until signalled (XR_OK: look again). With a peer cap, wait one slice and
+ * give XR_EDEAD once the peer has ended (a dead peer never signals); the caller looks at
+ * the ring again after every slice, so space or messages the peer left before it died
+ * (without a signal) are still found. */
 static long block(chan_t *ch, xr_cap_t ntfn)
 {
     uint64_t bits, st;
     ch->sleeps++;
     if (!ch->peer)
         return xr_wait(ntfn, &bits);
-    for (;;) {
-        if (xr_notify_poll(ntfn, &bits) == XR_OK)
-            return XR_OK;
-        if (xr_process_status(ch->peer, &st) || xr_status_state(st) != XR_PROC_RUNNING)
-            return XR_EDEAD;
-        xr_sleep_us(CHAN_PEER_POLL_US);
-    }
+    if (xr_notify_poll(ntfn, &bits) == XR_OK)
+        return XR_OK;
+    if (xr_process_status(ch->peer, &st) || xr_status_state(st) != XR_PROC_RUNNING)
+        return XR_EDEAD;
+    xr_sleep_us(CHAN_PEER_POLL_US);
+    return XR_OK;
 }
 
 /* Signal ntfn, counting the system call. */
@@ -88,9 +94,17 @@ static void wake(chan_t *ch, xr_cap_t ntfn)
     xr_signal(ntfn);
 }
 
-/* Consumer side, after freeing space: wake waiting producers. The fence orders the
- * space-freeing store before the load of tx_waiters (the Dekker pair of wait_space). */
-static void wake_tx(chan_t *ch)
+/* Producer, after chan_flush's fence found rx_sleeping set: only the producer that swaps
+ * the flag from 1 signals, so a batch (and racing producers) cost one wake-up. */
+void chan_wake_rx(chan_t *ch)
+{
+    if (__atomic_exchange_n(&ch->sh->rx_sleeping, 0, __ATOMIC_RELAXED))
+        wake(ch, ch->rx_ntfn);
+}
+
+/* Consumer, after freeing space: wake waiting producers. The fence orders the
+ * space-freeing stores before the load of tx_waiters (the Dekker pair of wait_space). */
+void chan_recv_sync(chan_t *ch)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
@@ -99,8 +113,8 @@ static void wake_tx(chan_t *ch)
 
 /* ---- producer ---- */
 
-/* SPSC: refresh tail_seen from the shared tail. XR_ECORRUPT if it claims more free space
- * than the ring has (tail ahead of head, or more than nslots behind). */
+/* SPSC: refresh tail_seen (and limit) from the shared tail. XR_ECORRUPT if it claims more
+ * free space than the ring has (tail ahead of head, or more than nslots behind). */
 static long spsc_load_tail(chan_t *ch)
 {
     /* ACQUIRE: the consumer's reads of the slots it frees come before our rewrite. */
@@ -108,33 +122,37 @@ static long spsc_load_tail(chan_t *ch)
     if (ch->head - t > ch->nslots)
         return XR_ECORRUPT;
     ch->tail_seen = t;
+    ch->limit = t + ch->nslots;
     return XR_OK;
 }
 
-/* MPSC: is the slot at the shared head still published from the previous lap (full)? */
-static bool mpsc_full(chan_t *ch)
+/* MPSC: positions in use, from the shared tail (read first: it only grows, so the head read
+ * after it is never behind it) and head. More than nslots: the tail moved in between, or
+ * garbage; the caller looks again. */
+static uint64_t mpsc_used(chan_t *ch, uint64_t *pos)
 {
-    uint64_t pos = __atomic_load_n(&ch->sh->head, __ATOMIC_RELAXED);
-    uint32_t seq = __atomic_load_n(&ch->ring[pos & ch->mask].seq, __ATOMIC_ACQUIRE);
-    return seq == (uint32_t)(pos >> ch->shift) * 2 - 1;
+    uint64_t t = __atomic_load_n(&ch->sh->tail, __ATOMIC_ACQUIRE);
+    *pos = __atomic_load_n(&ch->sh->head, __ATOMIC_RELAXED);
+    return *pos - t;
 }
 
 /* Is there room for the producer (a slot, or need bytes of pool)? */
 static bool has_space(chan_t *ch, uint64_t need)
 {
+    uint64_t pos;
     if (need) {
         uint64_t released = __atomic_load_n(&ch->sh->pool_tail, __ATOMIC_ACQUIRE);
         /* released + size < head + need: look again (a corrupt value too: the caller checks) */
         return released > ch->pool_head || ch->pool_head + need - released <= ch->pool_size;
     }
     if (ch->flags & CHAN_MPSC)
-        return !mpsc_full(ch);
+        return mpsc_used(ch, &pos) != ch->nslots;
     /* a corrupt tail counts as "look again": the caller's next load reports it */
     return spsc_load_tail(ch) || ch->head - ch->tail_seen < ch->nslots;
 }
 
-/* The ring (need 0) or the pool (need bytes) is full: publish what is staged, so the
- * consumer can make progress, then wait for space. XR_OK means "look again". */
+/* The ring (need 0) or the pool (need bytes) is full: wake the consumer if it sleeps, so it
+ * can make progress, then wait for space. XR_OK means "look again". */
 static long wait_space(chan_t *ch, uint64_t need)
 {
     long err = chan_flush(ch);
@@ -143,7 +161,7 @@ static long wait_space(chan_t *ch, uint64_t need)
     if (ch->flags & CHAN_NONBLOCK)
         return closed(ch) ? XR_EDEAD : XR_EAGAIN;
     /* SEQ_CST read-modify-write: a full fence between announcing ourselves and the
-     * re-check below (the Dekker pair of wake_tx). */
+     * re-check below (the Dekker pair of chan_recv_sync and wait_msg). */
     __atomic_fetch_add(&ch->sh->tx_waiters, 1, __ATOMIC_SEQ_CST);
     if (closed(ch))
         err = XR_EDEAD;
@@ -153,92 +171,70 @@ static long wait_space(chan_t *ch, uint64_t need)
     return err;
 }
 
-/* SPSC: the slot for the next position, waiting while the ring is full. */
-static long spsc_slot(chan_t *ch, chan_slot_t **slot)
+/* Fill the slot of position pos and publish it. */
+static void put_slot(chan_t *ch, uint64_t pos, const void *data, size_t len, uint64_t tag)
 {
-    while (ch->head - ch->tail_seen >= ch->nslots) {
-        long err = spsc_load_tail(ch);
-        if (!err && ch->head - ch->tail_seen >= ch->nslots)
-            err = wait_space(ch, 0);
-        if (err)
-            return err;
-    }
-    *slot = &ch->ring[ch->head & ch->mask];
-    return XR_OK;
+    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    chan_copy_in(s->w, data, len);
+    __atomic_store_n(&s->hdr, (pos + 1) << CHAN_STAMP_SHIFT | tag, __ATOMIC_RELEASE);
 }
 
-/* MPSC: take a position with a CAS on the shared head; its slot in *slot, the value that
- * publishes it in *seq. */
-static long mpsc_slot(chan_t *ch, chan_slot_t **slot, uint32_t *seq)
+/* MPSC: take a position with a CAS on the shared head (checked against the shared tail) and
+ * fill its slot. */
+static long mpsc_put(chan_t *ch, const void *data, size_t len, uint64_t tag)
 {
     for (unsigned tries = 0; tries < MPSC_RETRIES; tries++) {
-        uint64_t pos = __atomic_load_n(&ch->sh->head, __ATOMIC_RELAXED);
-        chan_slot_t *s = &ch->ring[pos & ch->mask];
-        uint32_t lap2 = (uint32_t)(pos >> ch->shift) * 2;
-        /* ACQUIRE: pairs with the consumer's RELEASE that freed the slot for this lap. */
-        uint32_t cur = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
-        if (cur == lap2) {
-            /* RELAXED is enough: the CAS only decides which producer owns pos; the slot's
-             * contents are ordered by the seq store that publishes them. */
+        uint64_t pos, used = mpsc_used(ch, &pos);
+        if (used < ch->nslots) {
+            /* RELAXED is enough: the CAS only decides which producer owns pos (its slot was
+             * freed: the tail read before it was past pos - nslots); the slot's contents are
+             * ordered by the hdr store that publishes them. */
             if (__atomic_compare_exchange_n(&ch->sh->head, &pos, pos + 1, false, __ATOMIC_RELAXED,
                                             __ATOMIC_RELAXED)) {
-                *slot = s;
-                *seq = lap2 + 1;
+                put_slot(ch, pos, data, len, tag);
+                ch->head++; /* for chan_flush; limit follows, keeping the inline path out */
+                ch->limit++;
                 return XR_OK;
             }
-        } else if (cur == lap2 - 1) { /* last lap's message is still there: full */
+        } else if (used == ch->nslots) {
             long err = wait_space(ch, 0);
             if (err)
                 return err;
         }
-        /* otherwise another producer took pos first: look at the new head */
+        /* otherwise another producer or the consumer moved in between: look again */
     }
     return XR_ECORRUPT;
 }
 
-static long put(chan_t *ch, uint16_t kind, const void *data, size_t len)
+/* Everything chan_write's inline path does not: long messages, references, a full ring
+ * (as far as tail_seen tells), MPSC. */
+long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
 {
-    chan_slot_t *s;
-    uint32_t seq = 0;
     if (len > CHAN_INLINE_MAX)
         return XR_ERANGE;
-    long err = ch->flags & CHAN_MPSC ? mpsc_slot(ch, &s, &seq) : spsc_slot(ch, &s);
+    if (ch->flags & CHAN_MPSC)
+        return mpsc_put(ch, data, len, tag);
+    long err = chan_room_slow(ch);
     if (err)
         return err;
-    s->kind = kind;
-    s->len = (uint16_t)len;
-    memcpy(s->data, data, len);
-    if (ch->flags & CHAN_MPSC) /* RELEASE: the payload above is visible before "published" */
-        __atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
+    put_slot(ch, ch->head, data, len, tag);
     ch->head++;
     return XR_OK;
 }
 
-long chan_write(chan_t *ch, const void *data, size_t len)
+/* SPSC: wait until the slot at head is free (as far as the shared tail says). */
+long chan_room_slow(chan_t *ch)
 {
-    return put(ch, CHAN_KIND_INLINE, data, len);
-}
-
-long chan_flush(chan_t *ch)
-{
-    if (ch->head == ch->published)
-        return XR_OK;
-    if (!(ch->flags & CHAN_MPSC)) /* RELEASE: every staged slot is visible before head */
-        __atomic_store_n(&ch->sh->head, ch->head, __ATOMIC_RELEASE);
-    ch->published = ch->head;
-    /* SEQ_CST fence: our publishing stores come before the load of rx_sleeping (the
-     * Dekker pair of wait_msg). Only the producer that swaps the flag from 1 signals. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&ch->sh->rx_sleeping, __ATOMIC_RELAXED) &&
-        __atomic_exchange_n(&ch->sh->rx_sleeping, 0, __ATOMIC_RELAXED))
-        wake(ch, ch->rx_ntfn);
+    if (ch->flags & CHAN_MPSC)
+        return XR_EINVAL;
+    while (ch->head == ch->limit) {
+        long err = spsc_load_tail(ch);
+        if (!err && ch->head == ch->limit)
+            err = wait_space(ch, 0);
+        if (err)
+            return err;
+    }
     return XR_OK;
-}
-
-long chan_send(chan_t *ch, const void *data, size_t len)
-{
-    long err = put(ch, CHAN_KIND_INLINE, data, len);
-    return err ? err : chan_flush(ch);
 }
 
 long chan_buf_alloc(chan_t *ch, size_t len, void **buf, uint64_t *pos)
@@ -274,103 +270,77 @@ long chan_buf_alloc(chan_t *ch, size_t len, void **buf, uint64_t *pos)
 long chan_send_ref(chan_t *ch, uint64_t pos, size_t len)
 {
     uint64_t ref[2] = {pos, len};
-    long err = put(ch, CHAN_KIND_REF, ref, sizeof(ref));
+    long err = chan_put_slow(ch, ref, sizeof(ref), CHAN_TAG_REF);
     return err ? err : chan_flush(ch);
 }
 
 /* ---- consumer ---- */
 
-/* Check a copied slot and fill *m; XR_ECORRUPT for anything a producer could not have
- * written. Only the private geometry bounds what is accepted. */
-static long decode(chan_t *ch, const chan_slot_t *s, chan_msg_t *m)
+/* The slot at our tail: a message (XR_OK, *m filled), XR_EAGAIN (empty: the stamp of the
+ * position nslots before ours, or 0 for a slot never written) or XR_ECORRUPT (anything else, or a
+ * reference outside the pool). Reads hdr once and a reference's two words once, and only
+ * the private geometry bounds what is accepted. */
+static long try_begin(chan_t *ch, chan_msg_t *m)
 {
-    m->kind = s->kind;
-    if (s->kind == CHAN_KIND_INLINE) {
-        if (s->len > CHAN_INLINE_MAX)
+    chan_slot_t *s = &ch->ring[ch->tail & ch->mask];
+    uint64_t hdr = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE);
+    uint64_t want = (ch->tail + 1) << CHAN_STAMP_SHIFT, tag = hdr - want;
+    if (tag <= CHAN_INLINE_MAX) {
+        m->kind = CHAN_KIND_INLINE;
+        m->len = (uint32_t)tag;
+        m->ptr = (const uint8_t *)s->w;
+        return XR_OK;
+    }
+    if (tag == CHAN_TAG_REF) {
+        uint64_t ref = __atomic_load_n(&s->w[0], __ATOMIC_RELAXED);
+        uint64_t len = __atomic_load_n(&s->w[1], __ATOMIC_RELAXED);
+        if (!ch->pool_size)
             return XR_ECORRUPT;
-        m->len = s->len;
-        m->ref = 0;
-        m->ptr = m->data;
-        memcpy(m->data, s->data, s->len);
+        uint64_t off = ref % ch->pool_size;
+        if (len == 0 || len > ch->pool_size - off)
+            return XR_ECORRUPT;
+        m->kind = CHAN_KIND_REF;
+        m->len = (uint32_t)len;
+        m->ref = ref;
+        m->ptr = ch->pool + off;
         return XR_OK;
     }
-    if (s->kind != CHAN_KIND_REF || s->len != 16 || !ch->pool_size)
-        return XR_ECORRUPT;
-    uint64_t ref[2];
-    memcpy(ref, s->data, sizeof(ref));
-    uint64_t off = ref[0] % ch->pool_size;
-    if (ref[1] == 0 || ref[1] > ch->pool_size - off)
-        return XR_ECORRUPT;
-    m->len = (uint32_t)ref[1];
-    m->ref = ref[0];
-    m->ptr = ch->pool + off;
-    return XR_OK;
+    /* the stamp of the slot's last lap (it wraps in the first), both cut to 56 bits */
+    uint64_t stamp = hdr >> CHAN_STAMP_SHIFT;
+    uint64_t last = ((ch->tail + 1 - ch->nslots) << CHAN_STAMP_SHIFT) >> CHAN_STAMP_SHIFT;
+    return stamp == last || stamp == 0 ? XR_EAGAIN : XR_ECORRUPT;
 }
 
-/* The slot at our tail if a message is there: XR_OK, XR_EAGAIN (empty), XR_ECORRUPT. */
-static long ready(chan_t *ch)
-{
-    if (ch->flags & CHAN_MPSC) {
-        uint32_t lap2 = (uint32_t)(ch->tail >> ch->shift) * 2;
-        /* ACQUIRE: pairs with the producer's RELEASE of seq; the payload is visible. */
-        uint32_t seq = __atomic_load_n(&ch->ring[ch->tail & ch->mask].seq, __ATOMIC_ACQUIRE);
-        return seq == lap2 + 1 ? XR_OK : seq == lap2 ? XR_EAGAIN : XR_ECORRUPT;
-    }
-    if (ch->tail != ch->head_seen)
-        return XR_OK;
-    /* ACQUIRE: pairs with the producer's RELEASE of head; the slots below it are visible. */
-    uint64_t h = __atomic_load_n(&ch->sh->head, __ATOMIC_ACQUIRE);
-    if (h - ch->tail > ch->nslots) /* also a head behind our tail (it wraps) */
-        return XR_ECORRUPT;
-    ch->head_seen = h;
-    return h == ch->tail ? XR_EAGAIN : XR_OK;
-}
-
-static long try_recv(chan_t *ch, chan_msg_t *m)
-{
-    long err = ready(ch);
-    if (err)
-        return err;
-    chan_slot_t *shared = &ch->ring[ch->tail & ch->mask], s;
-    memcpy(&s, shared, sizeof(s)); /* the peer may rewrite it: check only our copy */
-    if ((err = decode(ch, &s, m)))
-        return err;
-    ch->tail++;
-    /* RELEASE (both): our reads of the slot complete before a producer may reuse it. */
-    if (ch->flags & CHAN_MPSC)
-        __atomic_store_n(&shared->seq, (uint32_t)((ch->tail - 1) >> ch->shift) * 2 + 2,
-                         __ATOMIC_RELEASE);
-    __atomic_store_n(&ch->sh->tail, ch->tail, __ATOMIC_RELEASE);
-    wake_tx(ch);
-    return XR_OK;
-}
-
-/* The ring was empty: sleep until a producer signals (or the channel closes). */
-static long wait_msg(chan_t *ch)
+/* The ring was empty: sleep until a producer signals (or the channel closes). Its fence is
+ * also chan_recv_sync's: producers waiting for the space we freed since the last one are
+ * signalled before we sleep. */
+static long wait_msg(chan_t *ch, chan_msg_t *m)
 {
     long err = XR_OK;
     __atomic_store_n(&ch->sh->rx_sleeping, 1, __ATOMIC_RELAXED);
     /* SEQ_CST fence: the flag is visible before we look at the ring again (the Dekker
-     * pair of chan_flush). */
+     * pair of chan_flush), and our freeing stores before the load of tx_waiters. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (ready(ch) == XR_EAGAIN)
+    if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
+        wake(ch, ch->tx_ntfn);
+    if (try_begin(ch, m) == XR_EAGAIN)
         err = closed(ch) ? XR_EDEAD : block(ch, ch->rx_ntfn);
     __atomic_store_n(&ch->sh->rx_sleeping, 0, __ATOMIC_RELAXED);
     return err;
 }
 
-long chan_recv(chan_t *ch, chan_msg_t *m)
+long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m)
 {
     for (;;) {
-        long err = try_recv(ch, m);
+        long err = try_begin(ch, m);
         if (err != XR_EAGAIN)
             return err;
         if (closed(ch))
             return XR_EDEAD;
         if (ch->flags & CHAN_NONBLOCK)
             return XR_EAGAIN;
-        if ((err = wait_msg(ch))) { /* a message published just before the end still counts */
-            long last = try_recv(ch, m);
+        if ((err = wait_msg(ch, m))) { /* a message published just before the end still counts */
+            long last = try_begin(ch, m);
             return last == XR_EAGAIN ? err : last;
         }
     }
@@ -382,7 +352,7 @@ void chan_buf_release(chan_t *ch, const chan_msg_t *m)
         return;
     /* RELEASE: our reads of the buffer complete before the producer reuses it. */
     __atomic_store_n(&ch->sh->pool_tail, m->ref + m->len, __ATOMIC_RELEASE);
-    wake_tx(ch);
+    chan_recv_sync(ch);
 }
 
 void chan_close(chan_t *ch)

@@ -1,7 +1,7 @@
 /* Channels: one-directional shared-memory message queues between processes (application
  * IPC, docs/ipc-layers.md). A channel is one memory object mapped in both processes:
  *
- *   page 0            chan_shared_t: indices and wake-up flags, each writer on its own line
+ *   page 0            chan_shared_t: the consumer's tail, wake-up flags, each writer on its line
  *   pages 1..R        the ring: nslots (a power of two, >= 64) slots of 64 bytes
  *   the rest          the buffer pool: large payloads passed by reference (zero copy)
  *
@@ -9,18 +9,28 @@
  * wait on tx_ntfn when it is full. A sender that finds the receiver awake makes no system
  * call; chan_write + chan_flush publishes a batch with at most one wake-up.
  *
- * Two kinds: single producer (CHAN_SPSC: head/tail indices) and multi-producer
- * (CHAN_MPSC: producers take positions with a CAS on the shared head, and each slot has a
- * sequence word saying whether it is free or published in the current lap). Always one
- * consumer.
+ * A slot is one cache line: a header word, stamp << 8 | tag, then 7 payload words. The
+ * stamp is the slot's position + 1 (positions count messages from 0), so the consumer
+ * knows from the slot alone that it holds the message it expects: it never reads a shared
+ * head. The tag is the inline length (0..56) or CHAN_TAG_REF. Producers learn free space
+ * from the consumer's shared tail, read once a lap (SPSC) or per message (MPSC).
+ *
+ * Two kinds: single producer (CHAN_SPSC: the producer's position is private) and
+ * multi-producer (CHAN_MPSC: producers take positions with a CAS on the shared head).
+ * Always one consumer.
+ *
+ * The hot paths (chan_write, chan_write_begin/end, chan_flush, chan_send, chan_recv_peek,
+ * chan_recv_begin, chan_recv_end, chan_recv) are inline below and copy by 8-byte words; everything
+ * that waits, checks a peer's index or handles a reference is out of line in chan.c.
  *
  * Trust: both sides learn the geometry (nslots, pool_pages, kind) out of band and keep it,
  * with their own indices, in their private chan_t (one chan_t per thread: a producer thread
  * of an MPSC channel attaches its own). Nothing read from shared memory is used
  * as an index or length before it is checked against that private geometry; a peer that
  * writes garbage can only make calls here return XR_ECORRUPT (or see no message), never
- * make them read or write outside the ring and the pool. Payload bytes in the pool stay
- * writable by the sender while the receiver looks at them: copy before validating. */
+ * make them read or write outside the ring and the pool. Payload bytes (in a slot read in
+ * place, or in the pool) stay writable by the sender while the receiver looks at them:
+ * copy before validating. */
 #ifndef XR_USER_CHAN_H
 #define XR_USER_CHAN_H
 
@@ -31,32 +41,36 @@
 #include "syscall.h"
 
 #define CHAN_SLOT_SIZE    64
+#define CHAN_SLOT_WORDS   7  /* payload words in a slot */
 #define CHAN_INLINE_MAX   56 /* payload bytes carried in a slot */
 #define CHAN_MIN_SLOTS    64 /* one page of ring */
 #define CHAN_MAX_SLOTS    (1u << 16)
 #define CHAN_PAGE         4096u
 #define CHAN_PEER_POLL_US 10000 /* with a peer cap set, how often a blocked side checks it */
+#define CHAN_SYNC_EVERY   16u   /* the consumer's Dekker fence: every this many messages */
 
 /* chan_attach flags */
 #define CHAN_SPSC     0u
 #define CHAN_MPSC     1u /* several producer threads (any processes) */
 #define CHAN_NONBLOCK 2u /* full ring (send) or empty ring (recv): XR_EAGAIN instead of waiting */
 
-/* Slot kinds */
+/* Message kinds (chan_msg_t.kind) */
 #define CHAN_KIND_INLINE 1u
 #define CHAN_KIND_REF    2u /* data: uint64_t position, uint64_t length in the pool */
 
+/* Slot header: hdr = stamp << CHAN_STAMP_SHIFT | tag, stamp = position + 1. */
+#define CHAN_STAMP_SHIFT 8
+#define CHAN_TAG_REF     0x80u /* tags 0..CHAN_INLINE_MAX are inline lengths */
+
 typedef struct chan_slot {
-    uint32_t seq;  /* CHAN_MPSC: 2*lap free, 2*lap+1 published (lap = position / nslots) */
-    uint16_t kind; /* CHAN_KIND_* */
-    uint16_t len;  /* inline bytes */
-    uint8_t data[CHAN_INLINE_MAX];
+    uint64_t hdr;                /* written last (RELEASE): it publishes the payload */
+    uint64_t w[CHAN_SLOT_WORDS]; /* payload */
 } chan_slot_t;
 _Static_assert(sizeof(chan_slot_t) == CHAN_SLOT_SIZE, "a slot is one cache line");
 
 /* The shared page. Every field may hold anything a hostile peer wrote. */
 typedef struct chan_shared {
-    uint64_t head; /* producers: positions published (SPSC) or taken (MPSC) */
+    uint64_t head; /* MPSC producers: positions taken (unused by SPSC) */
     uint8_t pad0[56];
     uint64_t tail;        /* consumer: positions consumed */
     uint32_t rx_sleeping; /* consumer: 1 while it waits (or is about to) on rx_ntfn */
@@ -67,8 +81,9 @@ typedef struct chan_shared {
     uint32_t closed;    /* either side: chan_close was called */
 } chan_shared_t;
 
-/* Received message. Inline: data[0..len). Reference: ptr[0..len) in the pool (checked
- * against the pool's bounds), to be given back with chan_buf_release(ch, ref). */
+/* Received message. Inline: ptr[0..len) (data, or the slot itself with chan_recv_begin).
+ * Reference: ptr[0..len) in the pool (checked against the pool's bounds), at position ref,
+ * to be given back with chan_buf_release(ch, m); ref is set for references only. */
 typedef struct chan_msg {
     uint32_t kind, len;
     uint64_t ref;
@@ -86,11 +101,12 @@ typedef struct chan {
     unsigned flags;
     xr_cap_t rx_ntfn, tx_ntfn;
     xr_cap_t peer;       /* 0, or a cap (R) to the peer process: a blocked side checks it */
-    uint64_t head;       /* producer (SPSC): next position to write */
-    uint64_t published;  /* producer (SPSC): positions made visible */
-    uint64_t tail_seen;  /* producer: the last tail read (free space without a load) */
+    uint64_t head;       /* producer: next position to write (MPSC: messages written) */
+    uint64_t limit;      /* producer: head may not reach it (SPSC: tail_seen + nslots; MPSC:
+                            always head, which sends every write to the out-of-line path) */
+    uint64_t published;  /* producer: head at the last chan_flush */
+    uint64_t tail_seen;  /* producer (SPSC): the last tail read */
     uint64_t tail;       /* consumer: next position to read */
-    uint64_t head_seen;  /* consumer (SPSC): the last head read (messages without a load) */
     uint64_t pool_head;  /* producer: pool bytes handed out (a position) */
     uint64_t pool_floor; /* producer: positions below are free (skipped while the pool was empty) */
     uint64_t wakeups;    /* signals this side sent (each one a system call) */
@@ -103,29 +119,191 @@ uint64_t chan_pages(uint32_t nslots, uint32_t pool_pages);
 /* Map the pages of memory object mem at va (writable) in proc. */
 long chan_map(xr_cap_t proc, xr_cap_t mem, uint64_t va, uint64_t pages);
 /* Attach this side to the channel mapped at va. Both sides pass the same geometry; the
- * memory object starts zeroed, which is the empty state (no formatting step). XR_EINVAL for
+ * memory object starts zeroed, which is the empty state (no formatting step; memory used
+ * again must be zeroed again, the shared page and the ring). XR_EINVAL for
  * a bad geometry (nslots not a power of two in [64, 65536], unknown flags). */
 long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, unsigned flags,
                  xr_cap_t rx_ntfn, xr_cap_t tx_ntfn);
 
-/* Producer. chan_write stages one inline message (len <= CHAN_INLINE_MAX) without making it
- * visible; chan_flush publishes every staged message and wakes the receiver if it sleeps
- * (one signal at most). chan_send is both: the 64-byte message of the benchmarks.
- * Full ring: waits (XR_EAGAIN with CHAN_NONBLOCK); XR_EDEAD when the channel is closed or
- * the peer died; XR_ECORRUPT when the consumer's shared index is impossible. */
-long chan_write(chan_t *ch, const void *data, size_t len);
-long chan_flush(chan_t *ch);
-long chan_send(chan_t *ch, const void *data, size_t len);
+/* Out-of-line halves of the inline functions below (not for direct use). */
+long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag);
+long chan_room_slow(chan_t *ch);
+void chan_wake_rx(chan_t *ch);
+long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
+void chan_recv_sync(chan_t *ch);
+
+/* Copy len bytes from src into slot payload words, by 8-byte words (under -icount a
+ * `rep movsb` counts one instruction per byte). */
+static inline void chan_copy_in(uint64_t *dst, const void *src, size_t len)
+{
+    const uint8_t *p = src;
+    size_t n = len / 8;
+#pragma GCC unroll 7
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        __builtin_memcpy(&v, p + 8 * i, 8);
+        dst[i] = v;
+    }
+    if (len % 8) {
+        uint64_t v = 0;
+        for (size_t i = 0; i < len % 8; i++)
+            v |= (uint64_t)p[8 * n + i] << (8 * i);
+        dst[n] = v;
+    }
+}
+
+/* Producer. chan_write writes one inline message (len <= CHAN_INLINE_MAX): a consumer that
+ * is awake sees it at once, a sleeping one is not woken; chan_flush wakes the receiver if it
+ * sleeps (one signal at most, one fence per flush). chan_send is both: the 64-byte message
+ * of the benchmarks. Full ring: waits (XR_EAGAIN with CHAN_NONBLOCK); XR_EDEAD when the
+ * channel is closed or the peer died; XR_ECORRUPT when the consumer's shared tail is
+ * impossible; XR_ERANGE for len > CHAN_INLINE_MAX. */
+static inline long chan_write(chan_t *ch, const void *data, size_t len)
+{
+    uint64_t pos = ch->head;
+    if (__builtin_expect(len > CHAN_INLINE_MAX || pos == ch->limit, 0))
+        return chan_put_slow(ch, data, len, len);
+    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    chan_copy_in(s->w, data, len);
+    /* RELEASE: the payload above is visible before the stamp that announces it. */
+    __atomic_store_n(&s->hdr, (pos + 1) << CHAN_STAMP_SHIFT | len, __ATOMIC_RELEASE);
+    ch->head = pos + 1; /* last: the compiler need not reload it after the shared stores */
+    return XR_OK;
+}
+
+/* chan_flush when something was written since the last one. */
+static inline void chan_flush_written(chan_t *ch, uint64_t head)
+{
+    chan_shared_t *sh = ch->sh;
+    ch->published = head;
+    /* SEQ_CST fence: our stamps come before the load of rx_sleeping (the Dekker pair of
+     * the consumer's wait, chan.c). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__builtin_expect(__atomic_load_n(&sh->rx_sleeping, __ATOMIC_RELAXED) != 0, 0))
+        chan_wake_rx(ch);
+}
+
+static inline long chan_flush(chan_t *ch)
+{
+    uint64_t head = ch->head;
+    if (head != ch->published)
+        chan_flush_written(ch, head);
+    return XR_OK;
+}
+
+static inline long chan_send(chan_t *ch, const void *data, size_t len)
+{
+    long err = chan_write(ch, data, len);
+    if (err)
+        return err;
+    chan_flush_written(ch, ch->head);
+    return XR_OK;
+}
+
+/* Producer (SPSC), in place: *w gets the payload words of the next slot, which the caller
+ * fills and publishes with chan_write_end(ch, len); no other call on ch in between. Waits
+ * for space (errors as chan_write); XR_EINVAL on an MPSC channel. */
+static inline long chan_write_begin(chan_t *ch, uint64_t **w)
+{
+    uint64_t pos = ch->head;
+    if (__builtin_expect(pos == ch->limit, 0)) {
+        long err = chan_room_slow(ch);
+        if (err)
+            return err;
+    }
+    *w = ch->ring[pos & ch->mask].w;
+    return XR_OK;
+}
+
+/* Publish the slot chan_write_begin gave, holding len bytes (XR_ERANGE, and nothing
+ * published, for len > CHAN_INLINE_MAX). Like chan_write, it wakes nobody: chan_flush. */
+static inline long chan_write_end(chan_t *ch, size_t len)
+{
+    uint64_t pos = ch->head;
+    if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
+        return XR_ERANGE;
+    /* RELEASE: the caller's payload stores are visible before the stamp. */
+    __atomic_store_n(&ch->ring[pos & ch->mask].hdr, (pos + 1) << CHAN_STAMP_SHIFT | len,
+                     __ATOMIC_RELEASE);
+    ch->head = pos + 1;
+    return XR_OK;
+}
+
 /* Zero copy: a pool buffer of len bytes (*pos names it in chan_send_ref). The buffer is
  * the sender's until the receiver calls chan_buf_release; buffers are released in order.
  * XR_EAGAIN (non-blocking) or a wait when the pool is full. SPSC channels only. */
 long chan_buf_alloc(chan_t *ch, size_t len, void **buf, uint64_t *pos);
 long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
 
-/* Consumer: the next message in *m. Empty ring: waits (XR_EAGAIN with CHAN_NONBLOCK);
- * XR_EDEAD when it is empty and the channel closed or the peer died; XR_ECORRUPT when
- * the shared state is impossible (the message is not consumed). */
-long chan_recv(chan_t *ch, chan_msg_t *m);
+/* Consumer, in place, the common case of chan_recv_begin with the result in registers: the
+ * payload words of the inline message at our position (its length, checked, in *len), or
+ * NULL when there is none or it is anything else (chan_recv_begin then waits, decodes a
+ * reference or reports XR_ECORRUPT). Nothing is consumed; chan_recv_end follows a hit. */
+static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
+{
+    uint64_t pos = ch->tail;
+    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
+     * difference is the tag only when the stamp is the one expected at our tail. */
+    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ((pos + 1) << CHAN_STAMP_SHIFT);
+    if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
+        return NULL;
+    *len = (uint32_t)tag;
+    return s->w;
+}
+
+/* Consumer, in place: the next message in *m without consuming it: an inline one's ptr
+ * points into the slot (its bytes stay writable by the sender: copy before checking them),
+ * a reference's into the pool. chan_recv_end then gives the slot back (after it, an inline
+ * ptr is no longer valid). Empty ring: waits (XR_EAGAIN with CHAN_NONBLOCK); XR_EDEAD when
+ * it is empty and the channel closed or the peer died; XR_ECORRUPT when the shared state is
+ * impossible (nothing is consumed). */
+static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
+{
+    uint32_t len;
+    const uint64_t *w = chan_recv_peek(ch, &len);
+    if (__builtin_expect(!w, 0))
+        return chan_recv_begin_slow(ch, m);
+    m->kind = CHAN_KIND_INLINE;
+    m->len = len;
+    m->ptr = (const uint8_t *)w;
+    return XR_OK;
+}
+
+/* Consumer: the message chan_recv_begin returned is done; its slot goes back to producers.
+ * Every CHAN_SYNC_EVERY messages (and before it sleeps) the consumer runs the Dekker fence
+ * and signals producers waiting for space: a blocked producer wakes with room for a batch
+ * (docs/ipc-layers.md). */
+static inline void chan_recv_end(chan_t *ch)
+{
+    chan_shared_t *sh = ch->sh;
+    uint64_t pos = ch->tail + 1;
+    /* RELEASE: our reads of the slot complete before a producer may reuse it. */
+    __atomic_store_n(&sh->tail, pos, __ATOMIC_RELEASE);
+    ch->tail = pos;
+    if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
+        chan_recv_sync(ch);
+}
+
+/* Consumer: the next message in *m, an inline one copied into m->data (ptr = data), and
+ * consumed. Errors as chan_recv_begin. */
+static inline long chan_recv(chan_t *ch, chan_msg_t *m)
+{
+    long err = chan_recv_begin(ch, m);
+    if (err)
+        return err;
+    if (m->kind == CHAN_KIND_INLINE) {
+        const uint64_t *w = (const uint64_t *)m->ptr;
+        for (unsigned i = 0; i < CHAN_SLOT_WORDS; i++) {
+            uint64_t v = w[i];
+            __builtin_memcpy(m->data + 8 * i, &v, 8);
+        }
+        m->ptr = m->data;
+    }
+    chan_recv_end(ch);
+    return XR_OK;
+}
+
 /* Give back pool space up to and including the buffer of a CHAN_KIND_REF message. */
 void chan_buf_release(chan_t *ch, const chan_msg_t *m);
 /* Mark the channel closed and wake both sides: their waits end with XR_EDEAD. */
