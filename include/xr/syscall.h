@@ -96,11 +96,14 @@ enum xr_info {
     XR_INFO_QUOTA_USER_USED,    /* user frames (bounded by XR_INFO_QUOTA_LIMIT alone) */
     XR_INFO_QUOTA_KERNEL_LIMIT, /* the limits of the two small pools, inside the total */
     XR_INFO_QUOTA_PT_LIMIT,
-    XR_INFO_REAP_LONGEST, /* the most objects one teardown has handled (iteratively) */
-    XR_INFO_CPUS,         /* CPUs online */
-    XR_INFO_SHOOTDOWNS,   /* TLB shootdown requests sent to other CPUs since boot */
-    XR_INFO_CPU_TICKS,    /* timer interrupts the caller's CPU has taken since boot */
-    XR_INFO_WORKERS,      /* the worker cores (bit n: CPU n), workers= on the command line */
+    XR_INFO_REAP_LONGEST,   /* the most objects one teardown has handled (iteratively) */
+    XR_INFO_CPUS,           /* CPUs online */
+    XR_INFO_SHOOTDOWNS,     /* TLB shootdown requests sent to other CPUs since boot */
+    XR_INFO_CPU_TICKS,      /* timer interrupts the caller's CPU has taken since boot */
+    XR_INFO_WORKERS,        /* the worker cores (bit n: CPU n), workers= on the command line */
+    XR_INFO_CPU_IDLE_TICKS, /* of the caller CPU's ticks, those taken while it was idle */
+    XR_INFO_CPU_BUSY_TICKS, /* ... and while it ran a thread (idle + busy = XR_INFO_CPU_TICKS) */
+    XR_INFO_CPU_SWITCHES,   /* thread switches the caller's CPU has made since boot */
     XR_INFO_COUNT
 };
 
