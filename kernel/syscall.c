@@ -118,6 +118,15 @@ SYSCALL(info)
     case XR_INFO_WORKERS:
         *value = sched_workers;
         break;
+    case XR_INFO_CPU_IDLE_TICKS:
+        *value = sched_cpu_acct(arch_cpu_id()).idle_ticks;
+        break;
+    case XR_INFO_CPU_BUSY_TICKS:
+        *value = sched_cpu_acct(arch_cpu_id()).busy_ticks;
+        break;
+    case XR_INFO_CPU_SWITCHES:
+        *value = sched_cpu_acct(arch_cpu_id()).switches;
+        break;
     case XR_INFO_TIMESTAMP_HZ:
         *value = arch_timestamp_hz();
         break;

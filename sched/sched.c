@@ -21,6 +21,7 @@ struct runqueue {
 static struct runqueue rqs[ARCH_MAX_CPUS];
 sched_hot_t *sched_hot_table[ARCH_MAX_CPUS]; /* each CPU's, inside its per-CPU block */
 static uint64_t cpu_ticks[ARCH_MAX_CPUS];    /* timer interrupts each CPU took */
+static sched_acct_t cpu_acct[ARCH_MAX_CPUS]; /* what they went to; each CPU writes its own */
 static bool ticking[ARCH_MAX_CPUS];          /* the CPU's periodic tick runs */
 uint64_t sched_workers;                      /* bit n: CPU n is a worker (workers=) */
 static thread_t *sleepers;                   /* every CPU's, sorted by wake_tick */
@@ -164,6 +165,11 @@ uint64_t sched_cpu_ticks(unsigned cpu)
     return cpu < ARCH_MAX_CPUS ? cpu_ticks[cpu] : 0;
 }
 
+sched_acct_t sched_cpu_acct(unsigned cpu)
+{
+    return cpu < ARCH_MAX_CPUS ? cpu_acct[cpu] : (sched_acct_t){0};
+}
+
 void sched_schedule(void)
 {
     unsigned me = arch_cpu_id();
@@ -187,6 +193,9 @@ void sched_schedule(void)
     if (unlikely(sched_workers))
         worker_tick(q, next, me);
     if (next != prev) {
+        /* BEGIN TODO(lab8): count the switch on this core */
+        cpu_acct[me].switches++;
+        /* END TODO(lab8) */
         h->current = next;
         if (next->proc)
             mm_as_switch(next->proc->as);
@@ -223,6 +232,12 @@ void sched_tick(void)
     struct runqueue *q = rq();
     sched_hot_t *h = sched_here();
     cpu_ticks[arch_cpu_id()]++;
+    /* BEGIN TODO(lab8): charge the tick to this core's idle or busy time */
+    if (h->current == q->idle)
+        cpu_acct[arch_cpu_id()].idle_ticks++;
+    else
+        cpu_acct[arch_cpu_id()].busy_ticks++;
+    /* END TODO(lab8) */
     if (arch_cpu_id() == 0) { /* time and sleepers are the boot CPU's job */
         ticks++;
         while (sleepers && sleepers->wake_tick <= ticks) {

@@ -62,6 +62,14 @@ int sched_cpu_running(const thread_t *t);
 extern uint64_t sched_workers;
 /* Timer interrupts CPU cpu has taken since boot. */
 uint64_t sched_cpu_ticks(unsigned cpu);
+/* Per-core accounting: what a CPU's ticks went to (idle_ticks + busy_ticks = its ticks) and
+ * the thread switches it made. Each CPU updates only its own entry, under the kernel lock. */
+typedef struct sched_acct {
+    uint64_t idle_ticks; /* ticks taken while the CPU ran its idle thread */
+    uint64_t busy_ticks; /* ticks taken while it ran any other thread */
+    uint64_t switches;   /* times sched_schedule put another thread on it */
+} sched_acct_t;
+sched_acct_t sched_cpu_acct(unsigned cpu);
 /* Put a runnable thread at the tail of its priority's queue. */
 void sched_enqueue(thread_t *t);
 /* Take a thread off whatever queue (run queue or sleep list) it is on. */

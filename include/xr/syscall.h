@@ -101,6 +101,9 @@ enum xr_info {
     XR_INFO_SHOOTDOWNS,     /* TLB shootdown requests sent to other CPUs since boot */
     XR_INFO_CPU_TICKS,      /* timer interrupts the caller's CPU has taken since boot */
     XR_INFO_WORKERS,        /* the worker cores (bit n: CPU n), workers= on the command line */
+    XR_INFO_CPU_IDLE_TICKS, /* of the caller CPU's ticks, those taken while it was idle */
+    XR_INFO_CPU_BUSY_TICKS, /* ... and while it ran a thread (idle + busy = XR_INFO_CPU_TICKS) */
+    XR_INFO_CPU_SWITCHES,   /* thread switches the caller's CPU has made since boot */
     XR_INFO_TIMESTAMP_HZ,   /* the timestamp counter's (rdtsc) ticks per second */
     XR_INFO_BOOT_UNIX,      /* Unix time the CMOS clock gave at boot (0 if it was no date)... */
     XR_INFO_BOOT_TIMESTAMP, /* ...and the timestamp counter at that moment */

@@ -508,6 +508,17 @@ int kill(pid_t pid, int sig)
     return sys_fail(err == XR_EPERM ? EPERM : ESRCH);
 }
 
+int xr_lookup(const char *name, xr_cap_t dst)
+{
+    uint64_t w[4] = {0, 0, dst, 0};
+    size_t n = strlen(name);
+    if (n > INIT_NAME_BYTES)
+        return sys_fail(ENAMETOOLONG);
+    memcpy(w, name, n);
+    long err = proc_init_call(INIT_OP_LOOKUP, w);
+    return err ? sys_fail(sys_errno(err)) : 0;
+}
+
 int xr_ps(int index, xr_ps_t *out)
 {
     uint64_t w[4] = {(uint64_t)index, 0, 0, 0};

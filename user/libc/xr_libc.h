@@ -43,6 +43,11 @@ typedef struct xr_ps {
  * no init to ask. */
 int xr_ps(int index, xr_ps_t *out);
 
+/* Puts the caps of the service init knows by name (its "endpoint" in /etc/services) into the
+ * caller's slot dst (and dst + 1 for "fs"). Returns 0, or -1 with errno (ENOENT: no such
+ * service). */
+int xr_lookup(const char *name, xr_cap_t dst);
+
 /* 1 when Ctrl-C was typed on the console since the last call (the console server keeps the
  * flag; a shell polls it while it waits for a foreground job), else 0. */
 int xr_console_intr(void);
