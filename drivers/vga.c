@@ -1,4 +1,4 @@
-/* EGA/VGA text mode (80x25 at physical 0xb8000 on a BIOS PC): write, wrap, scroll. */
+/* EGA/VGA text mode (80x25 at physical 0xb8000 on a BIOS PC): write, wrap, scroll, '\b'. */
 #include "drivers/vga.h"
 #include "arch/arch.h"
 
@@ -35,6 +35,8 @@ void vga_putc(char c)
         row++;
     } else if (c == '\r') {
         col = 0;
+    } else if (c == '\b') { /* back one cell, as fbcon does: the console's line editing */
+        col = col ? col - 1 : 0;
     } else {
         vga[row * cols + col] = VGA_ATTR | (uint8_t)c;
         if (++col == cols) {
