@@ -39,19 +39,19 @@ static volatile long ops; /* the client's successful calls */
 static volatile int pause_req, paused, stop;
 static volatile long eio, other_errors, bad_data; /* what the client saw */
 static volatile long max_call_ms;
+static bool hung;            /* the client stopped making progress: it is not waited for any more */
 static char client_why[160]; /* the first bad thing the client saw */
 static unsigned version[FILES], synced[FILES];
 static pid_t fs_pid;
 
-static void lock(int *l)
+static bool got_sync_lock(void)
 {
-    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-        usleep(1000);
+    return !__atomic_exchange_n(&sync_lock, 1, __ATOMIC_ACQUIRE);
 }
 
-static void unlock(int *l)
+static void sync_unlock(void)
 {
-    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&sync_lock, 0, __ATOMIC_RELEASE);
 }
 
 static long now_ms(void)
@@ -176,10 +176,11 @@ static bool round_once(char *buf, char *back)
     for (; opened < FILES && ok; opened++)
         ok = write_one(opened, &fd[opened], buf, back);
     if (ok) {
-        lock(&sync_lock);
+        while (!got_sync_lock())
+            usleep(1000);
         long t0 = now_ms();
         ok = fsync(fd[FILES - 1]) == 0;
-        unlock(&sync_lock);
+        sync_unlock();
         ok ? done_call(t0) : failed_call("fsync");
     }
     for (int i = 0; i < opened; i++)
@@ -225,21 +226,37 @@ static pid_t pid_of(const char *name)
     return 0;
 }
 
+/* Waits until cond() holds, polling every 10 ms; false (and the client hung) after WAIT_S s. */
+static bool within(bool (*cond)(void))
+{
+    for (long t0 = now_ms(); !cond(); usleep(10000))
+        if (now_ms() - t0 > WAIT_S * 1000)
+            return !(hung = true);
+    return true;
+}
+
+/* Kills fs outside the client's fsync; -1 when that did not end within WAIT_S seconds. */
 static int kill_fs(void)
 {
-    lock(&sync_lock);
+    if (!within(got_sync_lock))
+        return -1;
     int r = kill(fs_pid, SIGTERM);
-    unlock(&sync_lock);
+    sync_unlock();
     return r;
+}
+
+static long ops_goal;
+
+static bool ops_reached(void)
+{
+    return ops > ops_goal;
 }
 
 /* Waits until the client made more than n successful calls; false after WAIT_S seconds. */
 static bool progress_past(long n)
 {
-    for (long t0 = now_ms(); ops <= n; usleep(10000))
-        if (now_ms() - t0 > WAIT_S * 1000)
-            return false;
-    return true;
+    ops_goal = n;
+    return within(ops_reached);
 }
 
 /* The free-frame count once it holds still (the kernel reaps dead processes in the background):
@@ -256,12 +273,15 @@ static long settled_frames(void)
 }
 
 /* The free frames with the client paused between rounds (no file open). */
+static bool client_paused(void)
+{
+    return paused;
+}
+
 static long frames_paused(void)
 {
     pause_req = 1;
-    while (!paused && !stop)
-        usleep(10000);
-    long f = settled_frames();
+    long f = within(client_paused) ? settled_frames() : -1;
     pause_req = 0;
     return f;
 }
@@ -355,6 +375,7 @@ static void t_frames(void)
 static void t_final(void)
 {
     stop = 1;
+    CHECK(!hung); /* else the client may never return: exit ends it */
     CHECK(client_id >= 0 && xr_libc_thread_join(client_id) == 0);
     char *buf = malloc(FILE_BYTES), *back = malloc(FILE_BYTES + 1);
     CHECK(buf && back);
