@@ -96,5 +96,7 @@ void console_write(const char *s, size_t len)
     }
     if (screen.kind == CONSOLE_SCREEN_FB)
         fbcon_flush();
+    else if (screen.kind == CONSOLE_SCREEN_TEXT)
+        vga_flush();
     spin_unlock_irqrestore(&console_lock, flags);
 }

@@ -31,7 +31,8 @@
 #define CON_SLOT_SELF    1
 #define CON_SLOT_THREAD  2
 #define CON_SLOT_IOPORTS 3
-#define CON_SLOT_IRQ     4 /* COM1's interrupt line, 4 */
+#define CON_SLOT_IRQ     4 /* the first irq= of /etc/services: COM1's interrupt line, 4 */
 #define CON_SLOT_EP      5 /* the endpoint clients call (R); given last */
+#define CON_SLOT_IRQ2    6 /* the second irq=: the PS/2 keyboard's line, 1 */
 
 #endif

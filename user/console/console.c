@@ -1,10 +1,12 @@
-/* The console server: owns COM1's input (interrupt line 4 through a notification, and polling
- * on every request as a fallback), keeps the line discipline (cooked lines with backspace, left
- * and right arrows, a history on up and down, Ctrl-C, Ctrl-D; or raw bytes) and answers READ,
- * GETMODE, SETMODE and INTR (con_proto.h). Echo goes out through the kernel console. */
+/* The console server: owns COM1's input and the PS/2 keyboard's (kbd.c) (interrupt lines 4 and 1
+ * through one notification, and polling on every request as a fallback), keeps the line discipline
+ * (cooked lines with backspace, left and right arrows, a history on up and down, Ctrl-C, Ctrl-D; or
+ * raw bytes) and answers READ, GETMODE, SETMODE and INTR (con_proto.h). Echo goes out through the
+ * kernel console. */
 #include <stdbool.h>
 
 #include "con_proto.h"
+#include "kbd.h"
 #include "xr.h"
 
 #define COM1      0x3f8
@@ -152,10 +154,11 @@ static void input(char c)
     }
 }
 
-/* Takes every byte the UART holds. */
+/* Takes every byte the UART and the keyboard hold. */
 static void drain(void)
 {
     uint32_t lsr, c;
+    kbd_drain(input);
     for (int i = 0; i < 256; i++) {
         if (xr_ioport_in(CON_SLOT_IOPORTS, COM1 + 5, 1, &lsr) || !(lsr & 1))
             return;
@@ -220,6 +223,9 @@ int main(uint64_t arg)
     long err = xr_notify_create(SLOT_NTFN);
     err = err ? err : xr_notify_bind(SLOT_NTFN, CON_SLOT_THREAD);
     err = err ? err : xr_irq_bind(CON_SLOT_IRQ, SLOT_NTFN);
+    long kerr = err ? err : xr_irq_bind(CON_SLOT_IRQ2, SLOT_NTFN); /* the keyboard, if given */
+    if (kerr && kerr != XR_EBADCAP)
+        printf("console: no keyboard interrupt (%s); polling\n", xr_strerror(kerr));
     /* Interrupt on received data; OUT2 routes the UART's interrupt to the PIC/IO APIC pin;
      * FIFO on with a one-byte trigger (the kernel set 14), nothing cleared. */
     err = err ? err : xr_ioport_out(CON_SLOT_IOPORTS, COM1 + 2, 1, 0x01);

@@ -21,19 +21,19 @@
 #define ENTRIES     48 /* entry i: process cap in 100 + 2i, thread cap in 101 + 2i */
 #define SERVICES    5
 #define TICK_US     100000
-#define BACKOFF_MAX 6400000
+#define BACKOFF_MAX 6400000 /* the default; "backoff.max=MS" on the command line sets it */
 
 #define IPCBUF_VA 0x0000000600000000ul /* above the modules (0x100000000 + i GiB, i < 16) */
 #define FS_VA     0x0000000610000000ul
 #define LOAD_VA   0x0000000700000000ul /* a program read from fs, page by page */
 #define LOAD_MAX  (8ul << 20)
 
-enum { C_IOPORTS = 1, C_IRQ = 2, C_ENDPOINT = 4, C_USER = 8 };
+enum { C_IOPORTS = 1, C_ENDPOINT = 2, C_USER = 4 };
 
 typedef struct svc {
     char name[INIT_NAME_BYTES];
-    char prog[64]; /* a path in the file system, or "module:NAME" */
-    unsigned prio, caps, irq;
+    char prog[64];                     /* a path in the file system, or "module:NAME" */
+    unsigned prio, caps, irq[2], nirq; /* irq[0] in slot CON_SLOT_IRQ, irq[1] in CON_SLOT_IRQ2 */
     uint64_t quota;
     bool restart;
     bool verdict;        /* a test: its end ends init (and the run) with its verdict */
@@ -56,7 +56,29 @@ static svc_t services[SERVICES];
 static unsigned nservices;
 static int next_pid = 1;
 static uint64_t ticks;
+static uint64_t backoff_max = BACKOFF_MAX;
 static xr_fs_t fs;
+
+/* The test modes that run a program of /bin in place of the shell, its end ending the run; under
+ * them init's KILL may end services too (the tests prove restarts). */
+static const char *const test_progs[][2] = {{"test=posix", "posix"}, {"test=fskill", "fskill"}};
+
+static const char *test_prog(void)
+{
+    for (unsigned i = 0; i < sizeof(test_progs) / sizeof(test_progs[0]); i++)
+        if (init_cmdline_has(test_progs[i][0]))
+            return test_progs[i][1];
+    return NULL;
+}
+
+/* The next wait before a restart: 100 ms at first (or after 10 s of life since started), then
+ * doubled up to backoff_max. */
+static uint64_t backoff_next(uint64_t prev, uint64_t started)
+{
+    prev = ticks - started > 100 ? 0 : prev;
+    prev = prev ? prev * 2 : TICK_US;
+    return prev > backoff_max ? backoff_max : prev;
+}
 
 static void ticker(uint64_t arg)
 {
@@ -192,10 +214,10 @@ static long svc_start(svc_t *s)
     if (!err && (s->caps & C_IOPORTS))
         err = xr_process_give_cap(e->proc, XR_SLOT_IOPORTS, CON_SLOT_IOPORTS,
                                   XR_RIGHT_READ | XR_RIGHT_WRITE);
-    if (!err && (s->caps & C_IRQ)) {
-        xr_irq_bind(XR_SLOT_FIRST_IRQ + s->irq, 0); /* a dead predecessor's binding holds it */
-        err =
-            xr_process_give_cap(e->proc, XR_SLOT_FIRST_IRQ + s->irq, CON_SLOT_IRQ, XR_RIGHT_WRITE);
+    for (unsigned i = 0; !err && i < s->nirq; i++) {
+        xr_cap_t line = XR_SLOT_FIRST_IRQ + s->irq[i];
+        xr_irq_bind(line, 0); /* a dead predecessor's binding holds it */
+        err = xr_process_give_cap(e->proc, line, i ? CON_SLOT_IRQ2 : CON_SLOT_IRQ, XR_RIGHT_WRITE);
     }
     if (!err && user)
         err = give_user_caps(e);
@@ -250,12 +272,12 @@ static void parse_line(char *line)
             s->caps |= C_ENDPOINT;
         else if (strcmp(tok[i], "user") == 0)
             s->caps |= C_USER;
-        else if (strncmp(tok[i], "irq=", 4) == 0 && tok[i][4] >= '0' && tok[i][4] <= '9') {
-            s->caps |= C_IRQ;
-            s->irq = (unsigned)(tok[i][4] - '0');
-            if (tok[i][5] >= '0' && tok[i][5] <= '9')
-                s->irq = s->irq * 10 + (unsigned)(tok[i][5] - '0');
-            s->irq = s->irq < 24 ? s->irq : 0;
+        else if (strncmp(tok[i], "irq=", 4) == 0 && tok[i][4] >= '0' && tok[i][4] <= '9' &&
+                 s->nirq < 2) {
+            unsigned line = 0;
+            for (const char *d = tok[i] + 4; *d >= '0' && *d <= '9' && line < 24; d++)
+                line = line * 10 + (unsigned)(*d - '0');
+            s->irq[s->nirq++] = line < 24 ? line : 0;
         }
     }
 }
@@ -292,10 +314,7 @@ static void svc_ended(svc_t *s, uint64_t st)
         printf("init: %s ended (status %lx)\n", s->name, st);
         xr_exit(ok ? 0 : 1);
     }
-    if (ticks - s->started_tick > 100)
-        s->backoff_us = 0; /* it ran for 10 s: start the back-off afresh */
-    s->backoff_us = s->backoff_us ? s->backoff_us * 2 : TICK_US;
-    s->backoff_us = s->backoff_us > BACKOFF_MAX ? BACKOFF_MAX : s->backoff_us;
+    s->backoff_us = backoff_next(s->backoff_us, s->started_tick);
     bool quiet = strcmp(s->name, "sh") == 0 && xr_status_state(st) == XR_PROC_EXITED;
     if (!quiet || !s->restart)
         printf("init: %s ended (%s %d)%s\n", s->name,
@@ -325,15 +344,15 @@ static void supervise(void)
             svc_ended(s, st);
     }
     uint64_t st = 0;
-    static uint64_t fs_due, fs_backoff;
+    static uint64_t fs_due, fs_backoff, fs_started;
     if (svc_fs_alive(&st) == XR_OK && xr_status_state(st) != XR_PROC_RUNNING && !fs_due) {
-        fs_backoff = fs_backoff ? fs_backoff * 2 : TICK_US;
-        fs_backoff = fs_backoff > BACKOFF_MAX ? BACKOFF_MAX : fs_backoff;
+        fs_backoff = backoff_next(fs_backoff, fs_started);
         printf("init: fs ended (status %lx); restarting in %lu ms\n", st, fs_backoff / 1000);
         fs_due = ticks + fs_backoff / TICK_US;
     }
     if (fs_due && ticks >= fs_due) {
         fs_due = 0;
+        fs_started = ticks;
         long err = svc_restart_fs();
         printf("init: fs restarted (%s)\n", xr_strerror(err));
     }
@@ -409,12 +428,12 @@ static long op_ps(xr_msg_t *m)
     return XR_ENOENT;
 }
 
-/* KILL: a registered user program; with test=posix on the command line also a service other
- * than init itself (the test proves restarts). */
+/* KILL: a registered user program; under a test mode (test_progs) also a service other than
+ * init itself (the tests prove restarts). */
 static long op_kill(xr_msg_t *m)
 {
     entry_t *e = m->w[0] <= INT32_MAX ? entry_find((int)m->w[0]) : NULL;
-    bool test = init_cmdline_has("test=posix");
+    bool test = test_prog() != NULL;
     if (e == NULL)
         return XR_ENOENT;
     if (e->proc == XR_SLOT_SELF || (!test && (e->svc != NULL || !own_slot(e))))
@@ -455,8 +474,8 @@ static long dispatch(xr_msg_t *m)
     }
 }
 
-/* test=posix: the program at path replaces the shell; its verdict ends the run. */
-static void add_test_service(const char *name, const char *path)
+/* test=posix, test=fskill: the program /bin/NAME replaces the shell; its verdict ends the run. */
+static void add_test_service(const char *name)
 {
     for (unsigned i = 0; i < nservices; i++)
         if (strcmp(services[i].name, "sh") == 0)
@@ -466,7 +485,7 @@ static void add_test_service(const char *name, const char *path)
     svc_t *s = &services[nservices++];
     *s = (svc_t){.prio = 100, .caps = C_USER, .quota = 16384, .verdict = true};
     strncpy(s->name, name, sizeof(s->name) - 1);
-    strncpy(s->prog, path, sizeof(s->prog) - 1);
+    snprintf(s->prog, sizeof(s->prog), "/bin/%s", name);
 }
 
 /* Table entries for what started before the manager: init, the pager, the block drivers, fs. */
@@ -496,8 +515,16 @@ _Noreturn void svc_manage(void)
         printf("init: the service manager cannot start (%s)\n", xr_strerror(err));
     else
         read_config();
-    if (init_cmdline_has("test=posix"))
-        add_test_service("posix", "/bin/posix");
+    char word[16];
+    uint64_t ms = 0;
+    if (init_cmdline_value("backoff.max=", word, sizeof(word))) {
+        for (const char *d = word; *d >= '0' && *d <= '9' && ms < BACKOFF_MAX / 1000; d++)
+            ms = ms * 10 + (uint64_t)(*d - '0');
+        ms = ms > BACKOFF_MAX / 1000 ? BACKOFF_MAX / 1000 : ms;
+        backoff_max = ms * 1000 < TICK_US ? TICK_US : ms * 1000;
+    }
+    if (test_prog())
+        add_test_service(test_prog());
     for (unsigned i = 0; !err && i < nservices; i++) {
         long e = svc_start(&services[i]);
         if (e)

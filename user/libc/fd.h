@@ -25,7 +25,7 @@ typedef struct ofd {
     int refs;
     enum ofd_kind kind;
     int oflags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK */
-    long handle;          /* OFD_FILE, OFD_DIR: the fs handle */
+    long handle;          /* OFD_FILE, OFD_DIR: the fs handle, tagged (files_open_abs) */
     char *path;           /* OFD_FILE, OFD_DIR: the absolute path (malloc'd), for children */
     struct xr_pipe *pipe; /* OFD_PIPE_*: the mapped pipe */
 } ofd_t;
@@ -47,15 +47,18 @@ bool fd_cloexec(int fd);
 /* files.c */
 int sys_fs_errno(long fs_err);                               /* a negative fs error as an errno */
 int files_resolve(const char *path, char *out, size_t size); /* absolute, clean; -1 + errno */
-long files_open_abs(const char *abs, int oflags, unsigned mode, bool dir); /* fs handle or -errno */
+/* The fs handle tagged with the attachment's generation (a restart of fs makes it stale: EIO), or
+ * -errno. */
+long files_open_abs(const char *abs, int oflags, unsigned mode, bool dir);
 int files_close(ofd_t *o);
 ssize_t files_read(ofd_t *o, void *buf, size_t n);
 ssize_t files_write(ofd_t *o, const void *buf, size_t n);
 off_t files_lseek(ofd_t *o, off_t off, int whence);
 int files_fstat(ofd_t *o, struct stat *st);
 const char *files_cwd(void);
-/* The next READDIR batch of directory handle h copied to out; bytes, 0 at the end, -1 + errno. */
-long files_readdir(long h, void *out, size_t size);
+/* The next READDIR batch of directory handle t (tagged) copied to out; bytes, 0 at the end, -1 +
+ * errno. */
+long files_readdir(long t, void *out, size_t size);
 void files_set_cwd(const char *abs);
 
 /* pipe.c */

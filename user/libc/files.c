@@ -18,6 +18,10 @@
 static struct __lock fs_lock;
 static xr_fs_t fs;
 static bool attached;
+/* The attachment's generation: bumped by each HELLO after a restart. A handle is kept with the
+ * generation it was opened in above bit 32 (files_open_abs), so that a handle from before a
+ * restart fails with EIO here instead of reaching whatever the new fs gave the same number. */
+static unsigned long fs_gen;
 static char cwd[512] = "/";
 
 int sys_fs_errno(long e)
@@ -72,9 +76,26 @@ static void fs_leave(void)
  * again; the caller's handles died with the old server, its next request works. */
 static long fs_check(long r)
 {
-    if (r == -FS_ENOTCONN)
+    if (r == -FS_ENOTCONN) {
+        fs_gen = (fs_gen + 1) & 0x7fffffff;
         xr_fs_attach(&fs, XR_SLOT_SELF, PROC_SLOT_FS_EP, PROC_SLOT_FS_BUF, FS_VA);
+    }
     return r;
+}
+
+/* fs_enter for a call on the handle t that files_open_abs returned: the fs handle in *h, or
+ * false (lock released, errno EIO) when t is from before a restart. */
+static bool fs_enter_handle(long t, long *h)
+{
+    if (!fs_enter())
+        return false;
+    if ((unsigned long)t >> 32 != fs_gen) {
+        fs_leave();
+        errno = EIO;
+        return false;
+    }
+    *h = t & 0xffffffffl;
+    return true;
 }
 
 /* Ends a call: r < 0 sets errno and gives -1, else r. Releases fs_lock. */
@@ -147,9 +168,13 @@ long files_open_abs(const char *abs, int oflags, unsigned mode, bool dir)
     if (!fs_enter())
         return -errno;
     unsigned f = dir ? FS_O_READ | FS_O_DIRECTORY : fs_flags(oflags);
-    long h = fs_check(xr_fs_open(&fs, abs, f, mode & 07777));
+    long h = xr_fs_open(&fs, abs, f, mode & 07777);
+    if (h == -FS_ENOTCONN) /* fs was restarted: HELLO, then once more */
+        h = fs_check(h), h = xr_fs_open(&fs, abs, f, mode & 07777);
+    fs_check(h);
+    h = h < 0 ? -sys_fs_errno(h) : h | (long)(fs_gen << 32);
     fs_leave();
-    return h < 0 ? -sys_fs_errno(h) : h;
+    return h;
 }
 
 int open(const char *path, int flags, ...)
@@ -174,8 +199,9 @@ int open(const char *path, int flags, ...)
         return sys_fail((int)-h);
     ofd_t *o = ofd_new(dir ? OFD_DIR : OFD_FILE, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
     if (o == NULL || (o->path = strdup(abs)) == NULL) {
-        if (fs_enter())
-            fs_done(xr_fs_close(&fs, h));
+        long fh;
+        if (fs_enter_handle(h, &fh))
+            fs_done(xr_fs_close(&fs, fh));
         free(o);
         return sys_fail(ENOMEM);
     }
@@ -193,36 +219,40 @@ int creat(const char *path, mode_t mode)
 
 int files_close(ofd_t *o)
 {
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    return (int)fs_done(xr_fs_close(&fs, o->handle));
+    return (int)fs_done(xr_fs_close(&fs, h));
 }
 
 ssize_t files_read(ofd_t *o, void *buf, size_t n)
 {
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    return fs_done(xr_fs_read(&fs, o->handle, buf, n));
+    return fs_done(xr_fs_read(&fs, h, buf, n));
 }
 
 ssize_t files_write(ofd_t *o, const void *buf, size_t n)
 {
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
     /* O_APPEND set later with fcntl: fs opened the handle without it, so seek to the end first
      * (not atomic against another writer, unlike an O_APPEND open). */
-    if ((o->oflags & O_APPEND) && xr_fs_seek(&fs, o->handle, 0, FS_SEEK_END) < 0)
+    if ((o->oflags & O_APPEND) && xr_fs_seek(&fs, h, 0, FS_SEEK_END) < 0)
         return fs_done(-FS_EIO);
-    return fs_done(xr_fs_write(&fs, o->handle, buf, n));
+    return fs_done(xr_fs_write(&fs, h, buf, n));
 }
 
 off_t files_lseek(ofd_t *o, off_t off, int whence)
 {
     if (whence < SEEK_SET || whence > SEEK_END)
         return sys_fail(EINVAL);
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    return fs_done(xr_fs_seek(&fs, o->handle, off, (unsigned)whence));
+    return fs_done(xr_fs_seek(&fs, h, off, (unsigned)whence));
 }
 
 static void to_stat(const fs_stat_t *f, struct stat *st)
@@ -245,9 +275,10 @@ static void to_stat(const fs_stat_t *f, struct stat *st)
 int files_fstat(ofd_t *o, struct stat *st)
 {
     fs_stat_t f;
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    long r = fs_done(xr_fs_fstat(&fs, o->handle, &f));
+    long r = fs_done(xr_fs_fstat(&fs, h, &f));
     if (r == 0)
         to_stat(&f, st);
     return (int)r;
@@ -388,9 +419,10 @@ int ftruncate(int fd, off_t size)
         return -1;
     if (o->kind != OFD_FILE || size < 0)
         return sys_fail(EINVAL);
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    return (int)fs_done(xr_fs_ftruncate(&fs, o->handle, (uint64_t)size));
+    return (int)fs_done(xr_fs_ftruncate(&fs, h, (uint64_t)size));
 }
 
 int fsync(int fd)
@@ -400,9 +432,10 @@ int fsync(int fd)
         return -1;
     if (o->kind != OFD_FILE)
         return sys_fail(EINVAL);
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(o->handle, &h))
         return -1;
-    return (int)fs_done(xr_fs_fsync(&fs, o->handle));
+    return (int)fs_done(xr_fs_fsync(&fs, h));
 }
 
 void sync(void)
@@ -478,11 +511,12 @@ int xr_statfs(const char *path, uint64_t out[5])
 
 /* dir.c's access to the attachment: the next batch of entries of handle h, copied to out (at
  * most size bytes); returns the bytes copied, 0 at the end, -1 with errno. */
-long files_readdir(long h, void *out, size_t size)
+long files_readdir(long t, void *out, size_t size)
 {
     const fs_dirent_t *first;
     size_t bytes;
-    if (!fs_enter())
+    long h;
+    if (!fs_enter_handle(t, &h))
         return -1;
     long n = xr_fs_readdir(&fs, h, &first, &bytes);
     if (n > 0) {

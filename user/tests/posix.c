@@ -19,28 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
-static const char *why;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            why = #c;                                                                              \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
-#define FAILS_WITH(call, e) CHECK((call) == -1 && errno == (e))
-
-static void run(const char *name, void (*fn)(void))
-{
-    why = NULL;
-    fn();
-    if (why)
-        printf("not ok posix/%s %s (errno %d)\n", name, why, errno), failed++;
-    else
-        printf("ok posix/%s\n", name), passed++;
-    fflush(stdout);
-}
+#define CHECK_PREFIX "posix"
+#include "check.h"
 
 /* Runs argv (stdout to out when not NULL); returns the wait status, or -1. */
 static int spawn_wait(char *const argv[], const char *out, char *const envp[])
