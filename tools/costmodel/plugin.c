@@ -5,6 +5,8 @@
  *   pcid=0|1         the PCID what-if: CR3 writes flush nothing (default 0)
  *   global=0|1       upper-half pages are global, as x-realism maps them without kpti (default 1)
  *   dmap_small_mb=N  the first N MiB of the direct map use 4 KiB pages (default 2)
+ *   linux=1          Linux's x86-64 layout instead of x-realism's (scripts/model-linux): the
+ *                    direct map at 0xffff888000000000 and the kernel image, both 2 MiB pages
  *   table=1          print the cost table first
  * docs/bench/model.md describes the model and the output lines. */
 #include <stdio.h>
@@ -21,6 +23,13 @@ QEMU_ABI_EXPORT int qemu_plugin_version = QEMU_ABI_VERSION;
 #define KERNEL_BASE     0xffffffff80000000ull
 #define DIRECT_MAP_BASE 0xffff800000000000ull
 #define DIRECT_MAP_SIZE (512ull << 30)
+
+/* Linux's (Documentation/x86/x86_64/mm.rst, 4-level paging, booted with nokaslr): the direct
+ * map and the kernel image, both mapped with large pages; the image, like x-realism's, sits at
+ * KERNEL_BASE + its physical address. */
+#define LINUX_DIRECT_MAP_BASE 0xffff888000000000ull
+#define LINUX_DIRECT_MAP_SIZE (64ull << 40)
+#define LINUX_KIMAGE_SIZE     (1ull << 30)
 
 static model_t model;
 
@@ -117,7 +126,7 @@ static bool option(const char *arg, const char *name, unsigned long *value)
 QEMU_ABI_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
                                         char **argv)
 {
-    unsigned long pcid = 0, global = 1, small_mb = 2, table = 0;
+    unsigned long pcid = 0, global = 1, small_mb = 2, table = 0, linux = 0;
     char line[256];
 
     if (!info->system_emulation || strcmp(info->target_name, "x86_64") != 0) {
@@ -126,7 +135,8 @@ QEMU_ABI_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *
     }
     for (int i = 0; i < argc; i++) {
         if (!option(argv[i], "pcid", &pcid) && !option(argv[i], "global", &global) &&
-            !option(argv[i], "dmap_small_mb", &small_mb) && !option(argv[i], "table", &table)) {
+            !option(argv[i], "dmap_small_mb", &small_mb) && !option(argv[i], "table", &table) &&
+            !option(argv[i], "linux", &linux)) {
             fprintf(stderr, "costmodel: unknown argument %s\n", argv[i]);
             return 1;
         }
@@ -136,12 +146,19 @@ QEMU_ABI_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *
                         .dmap_base = DIRECT_MAP_BASE,
                         .dmap_end = DIRECT_MAP_BASE + DIRECT_MAP_SIZE,
                         .dmap_small_end = DIRECT_MAP_BASE + (small_mb << 20)};
+    if (linux) {
+        cfg.dmap_base = cfg.dmap_small_end = LINUX_DIRECT_MAP_BASE;
+        cfg.dmap_end = LINUX_DIRECT_MAP_BASE + LINUX_DIRECT_MAP_SIZE;
+        cfg.kimage_base = KERNEL_BASE;
+        cfg.kimage_end = KERNEL_BASE + LINUX_KIMAGE_SIZE;
+    }
     if (!model_init(&model, &cfg, emit)) {
         fprintf(stderr, "costmodel: out of memory\n");
         return 1;
     }
-    snprintf(line, sizeof(line), "H xr-costmodel 1 skylake pcid=%lu global=%lu dmap_small_mb=%lu\n",
-             pcid, global, small_mb);
+    snprintf(line, sizeof(line),
+             "H xr-costmodel 1 skylake pcid=%lu global=%lu dmap_small_mb=%lu%s\n", pcid, global,
+             small_mb, linux ? " linux=1" : "");
     emit(line);
     if (table)
         print_table();
