@@ -27,9 +27,9 @@ QEMU_ABI_EXPORT int qemu_plugin_version = QEMU_ABI_VERSION;
 #define DIRECT_MAP_BASE 0xffff800000000000ull
 #define DIRECT_MAP_SIZE (512ull << 30)
 
-/* Linux's (Documentation/x86/x86_64/mm.rst, 4-level paging, not randomised: a PVH boot): the direct
- * map and the kernel image, both mapped with large pages; the image, like x-realism's, sits at
- * KERNEL_BASE + its physical address. */
+/* Linux's (Documentation/x86/x86_64/mm.rst, 4-level paging, not randomised, as after a PVH
+ * boot): the direct map and the kernel image, both mapped with large pages; the image, like
+ * x-realism's, sits at KERNEL_BASE + its physical address. */
 #define LINUX_DIRECT_MAP_BASE 0xffff888000000000ull
 #define LINUX_DIRECT_MAP_SIZE (64ull << 40)
 #define LINUX_KIMAGE_SIZE     (1ull << 30)
