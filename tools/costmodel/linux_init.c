@@ -4,6 +4,7 @@
  * ipcbench marks them (model.h): the empty window (the timing code alone), a null system call
  * (getppid) and a pipe round trip (one byte to a child over one pipe, and back over another).
  * Prints what it did, then powers the machine off. */
+#define _GNU_SOURCE /* syscall(), sync() */
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/reboot.h>
