@@ -17,7 +17,8 @@
  * instruction that does nothing, to tell the model where its windows are (user/bench/bench.h):
  *   SEGMENT  a new loop of samples starts ("S" line);
  *   BEGIN    the next RDTSC opens a window;
- *   END      the window closes at the last RDTSC executed ("W" line).
+ *   END      the window closes at the last RDTSC executed ("W" line);
+ *   START    with the plugin's start=mark, modelling starts here (nothing is priced before).
  * A window thus covers exactly what the guest's TSC difference covers: from the first RDTSC
  * (included) to the second (excluded).
  */
@@ -26,6 +27,7 @@
 #define MODEL_MARK_SEGMENT 0x58520001u
 #define MODEL_MARK_BEGIN   0x58520002u
 #define MODEL_MARK_END     0x58520003u
+#define MODEL_MARK_START   0x58520004u
 
 #define MODEL_NO_PADDR UINT64_MAX
 

@@ -76,8 +76,11 @@ static void test_decoder(void)
     }
     check(bad == 0, "decode_classes", "%llu wrong, first case %llu", bad, first);
     insn_info_t mark = decode_insn((const uint8_t *)"\x0f\x1f\x80\x02\x00\x52\x58", 7);
+    insn_info_t start = decode_insn((const uint8_t *)"\x0f\x1f\x80\x04\x00\x52\x58", 7);
     check(mark.marker == MODEL_MARK_BEGIN, "decode_marker", "marker %llx, want %llx", mark.marker,
           MODEL_MARK_BEGIN);
+    check(start.marker == MODEL_MARK_START, "decode_marker_start", "marker %llx, want %llx",
+          start.marker, MODEL_MARK_START);
     insn_info_t stos = decode_insn((const uint8_t *)"\xf3\x48\xab", 3);
     check(stos.elem == 8, "decode_rep_elem", "elem %llu, want %llu", stos.elem, 8);
 }

@@ -24,7 +24,8 @@ void tlb_free(tlb_t *t)
 
 static bool is_large(const tlb_config_t *c, uint64_t va)
 {
-    return va >= c->dmap_small_end && va >= c->dmap_base && va < c->dmap_end;
+    return (va >= c->dmap_small_end && va >= c->dmap_base && va < c->dmap_end) ||
+           (va >= c->kimage_base && va < c->kimage_end);
 }
 
 /* A non-zero key naming the page and the frame it maps: bit 63 valid, bit 62 large, 36 bits of

@@ -14,8 +14,9 @@ typedef struct tlb_config {
     bool pcid;          /* what-if: a CR3 write keeps every entry (entries are tagged with the
                            physical page they map, which stands in for the address space) */
     bool global_kernel; /* upper-half pages are global (x-realism without kpti) */
-    uint64_t dmap_base, dmap_end; /* the direct map, mapped with 2 MiB pages ... */
-    uint64_t dmap_small_end;      /* ... except [dmap_base, dmap_small_end), 4 KiB */
+    uint64_t dmap_base, dmap_end;     /* the direct map, mapped with 2 MiB pages ... */
+    uint64_t dmap_small_end;          /* ... except [dmap_base, dmap_small_end), 4 KiB */
+    uint64_t kimage_base, kimage_end; /* 2 MiB pages too (Linux's kernel image), or empty */
 } tlb_config_t;
 
 typedef struct tlb {
