@@ -66,11 +66,19 @@ static inline void ep_remove(endpoint_t *ep, thread_t *t)
         ep->state = EP_IDLE;
 }
 
-/* Take the first thread of an endpoint's queue (there is one). */
+/* Take the first thread of an endpoint's queue (there is one; as the head, it has no
+ * predecessor): the one-waiter case first. */
 static inline thread_t *ep_pop(endpoint_t *ep)
 {
-    thread_t *t = ep->q.head;
-    ep_remove(ep, t);
+    thread_t *t = ep->q.head, *n = t->q_next;
+    ep->q.head = n;
+    t->q_next = NULL;
+    if (likely(!n)) {
+        ep->q.tail = NULL;
+        ep->state = EP_IDLE;
+    } else {
+        n->q_prev = NULL;
+    }
     return t;
 }
 

@@ -297,6 +297,7 @@ void mm_as_switch(mm_as_t *as)
     }
     arch_switch_root(as->root, as->pcid, as->tlb_stale || as->pcid == 0);
     as->tlb_stale = false;
+    as->cr3 = arch_root_value(as->root, as->pcid);
 }
 
 uint64_t mm_as_count(void)

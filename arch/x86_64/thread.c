@@ -2,7 +2,6 @@
  * (FPU state, the per-CPU entry stack pointer), and the system-call glue between the
  * entry code and the generic kernel. */
 #include "arch/arch.h"
-#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
@@ -71,13 +70,6 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
 
 /* arch_thread_park (arch.h) only marks the thread: its stack may still be in use (the
  * fastpath runs on it); the resume frame is laid out when something switches to it. */
-void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
-{
-    fpu_switch(from->fpu, to->fpu);
-    this_cpu()->kstack = to->kstack_top;
-    to->parked = false;
-}
-
 void arch_switch(arch_thread_t *from, arch_thread_t *to)
 {
     if (from->fpu)

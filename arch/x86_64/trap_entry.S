@@ -70,9 +70,7 @@ trap_stub_table:
     cmpq $0, %gs:CPU_KPTI
     je 92f
     mov %rax, %gs:CPU_SCRATCH
-    mov %cr3, %rax
-    or %gs:CPU_USER_CR3_BITS, %rax
-    or %gs:CPU_CR3_NOFLUSH, %rax
+    mov %gs:CPU_EXIT_CR3, %rax  /* the current space's user view (arch_switch_root) */
     mov %rax, %cr3
     mov %gs:CPU_SCRATCH, %rax
 92:
@@ -190,23 +188,22 @@ trap_return:
     pushq $0
     pushq $VECTOR_SYSCALL
     push_regs
-    cld
+    /* no cld: FMASK clears DF (gdt.c) */
     .if \smp
     /* it clobbers the caller-saved registers: the number and the tag come from the frame */
     call kernel_entry_lock
     mov F_RAX(%rsp), %rax
     mov F_ARGS + 8(%rsp), %rsi
     .endif
-    /* The one dispatcher: call and reply_recv try the fastpath first; every number goes
-     * to its handler in syscall_table, a number past the end to the last entry (ENOSYS). */
-    cmp $ASM_SYS_CALL, %rax
-    je 3f
-    cmp $ASM_SYS_REPLY_RECV, %rax
-    je 3f
-1:  cmp $ASM_SYS_COUNT, %rax
-    jb 7f
-    mov $ASM_SYS_COUNT, %eax
-7:  lea F_ARGS(%rsp), %rdi
+    /* The one dispatcher: one indexed jump; call and reply_recv go to their fastpath
+     * labels below, every other number to its handler in syscall_table, a number past
+     * the end to the last entry (ENOSYS). */
+    cmp $ASM_SYS_COUNT, %rax
+    jae 1f
+    jmp *syscall_jump\smp(, %rax, 8)
+1:  mov $ASM_SYS_COUNT, %eax
+syscall_slow\smp:
+    lea F_ARGS(%rsp), %rdi
     lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
     movq $0, (%rsi)
     call *syscall_table(, %rax, 8)
@@ -237,22 +234,47 @@ trap_return:
      * tag in RSI is register-sized (no caps, length <= ASM_MSG_REGS: the one test of the
      * fastpath's tag; the C side relies on it); it returns the thread to return to user
      * as (its frame sits at the top of its kernel stack), or NULL for the slowpath */
-3:  cmpb $0, ipc_fastpath_enabled(%rip)
-    je 1b
-    test $ASM_TAG_CAPS_MASK, %esi
-    jnz 1b
-    cmp $ASM_MSG_REGS, %sil
-    ja 1b
-    mov %rax, %rdi
-    lea F_ARGS(%rsp), %rsi
-    call ipc_fastpath
-    test %rax, %rax
+syscall_call\smp:
+    fast_gate syscall_slow\smp
+    call ipc_fastpath_call
+    jmp 3f
+syscall_reply_recv\smp:
+    fast_gate syscall_slow\smp
+    call ipc_fastpath_reply_recv
+3:  test %rax, %rax
     jz 4f
     mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
     sub $TRAP_FRAME_SIZE, %rsp
     jmp 8b
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
-    jmp 7b
+    jmp syscall_slow\smp
+
+    /* the jump table: syscall_slow for every number but the two fast ones */
+    .pushsection .rodata
+    .balign 8
+syscall_jump\smp:
+    .rept ASM_SYS_CALL
+    .quad syscall_slow\smp
+    .endr
+    .quad syscall_call\smp
+    .quad syscall_slow\smp
+    .quad syscall_reply_recv\smp
+    .rept ASM_SYS_COUNT - ASM_SYS_REPLY_RECV - 1
+    .quad syscall_slow\smp
+    .endr
+    .popsection
+    .endm
+
+    /* the fastpath's gate: on, and the tag in RSI register-sized; else to \slow with the
+     * number in RAX; passes the argument array in RDI */
+    .macro fast_gate slow
+    cmpb $0, ipc_fastpath_enabled(%rip)
+    je \slow
+    test $ASM_TAG_CAPS_MASK, %esi
+    jnz \slow
+    cmp $ASM_MSG_REGS, %sil
+    ja \slow
+    lea F_ARGS(%rsp), %rdi
     .endm
 
     .globl syscall_entry, syscall_entry_smp
@@ -261,9 +283,12 @@ syscall_entry:
 syscall_entry_smp:
     syscall_entry_body 1
 
-/* Return from a syscall frame with sysret, unless the return address is not canonical
- * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that.
- * Only syscall frames come here (CS is the user code selector by construction).
+/* Return from a syscall frame with sysret. Only syscall frames come here (CS is the user
+ * code selector by construction), and their RIP is always canonical, so the sysret hole
+ * (a non-canonical RCX faults in kernel mode) cannot open: it is the address after a
+ * syscall instruction, below MM_USER_END + 2 since the last user page is never mapped, or
+ * one thread_set_regs checked against MM_USER_END (the debugger changes trap frames only,
+ * which leave through iretq). The check is where RIP is set, not on every exit.
  * syscall_return_smp releases the kernel lock first; a thread resumed in a system call
  * (thread_syscall_resume, switch.S) comes through syscall_return_any, which asks. */
     .globl syscall_return, syscall_return_smp, syscall_return_any
@@ -274,15 +299,10 @@ syscall_return_smp:
     call kernel_exit_unlock
     .globl syscall_return
 syscall_return:
-    mov F_RIP(%rsp), %rcx
-    shr $47, %rcx
-    jnz trap_return
-    mov F_RSP(%rsp), %rcx
-    mov %rcx, %gs:CPU_USER_RSP
     pop_regs_inline
     mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
     mov F_RFLAGS - F_VECTOR(%rsp), %r11
-    mov %gs:CPU_USER_RSP, %rsp
+    mov F_RSP - F_VECTOR(%rsp), %rsp
     cr3_to_user
     swapgs
     sysretq
