@@ -197,6 +197,12 @@ static inline void arch_thread_park(arch_thread_t *t)
 {
     t->parked = true;
 }
+/* Copy n 64-bit words between kernel addresses (rep movsq: the direction flag is clear in
+ * the kernel, FMASK and the trap entry see to it). */
+static inline void arch_copy_words(uint64_t *dst, const uint64_t *src, size_t n)
+{
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
 /* The FPU state switch (arch/x86_64/fpu.c owns the state): which instructions this CPU
  * has, and the components saved. */
 enum { ARCH_FPU_XSAVEOPT, ARCH_FPU_XSAVE, ARCH_FPU_FXSAVE };
@@ -206,7 +212,7 @@ extern uint64_t arch_fpu_xcr0;
  * §4: eager, and why that is the safe choice). */
 static inline void arch_fpu_switch(void *from, const void *to)
 {
-    uint32_t lo = (uint32_t)arch_fpu_xcr0, hi = (uint32_t)(arch_fpu_xcr0 >> 32);
+    uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
     if (likely(arch_fpu_kind == ARCH_FPU_XSAVEOPT))
         __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
                          : "memory");
@@ -248,7 +254,13 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * returns the thread to return to user as, or NULL to take the slowpath. */
 arch_thread_t *ipc_fastpath_call(const uint64_t args[6]);
 arch_thread_t *ipc_fastpath_reply_recv(const uint64_t args[6]);
+/* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */
+arch_thread_t *ipc_fastpath_call_long(const uint64_t args[6]);
+arch_thread_t *ipc_fastpath_reply_recv_long(const uint64_t args[6]);
 extern bool ipc_fastpath_enabled;
+/* Point the entry code's dispatch at the fastpath (on) or not: the entry then tests no
+ * flag. At boot, before the first system call. */
+void arch_syscall_fastpath(bool on);
 void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
 void kernel_timer_tick(void);
 void kernel_before_user_return(void);

@@ -93,6 +93,13 @@ static inline void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
 void ipc_cancel_recv(thread_t *t);
 /* The IPC buffer of t, if it has a valid one: a writable page its process owns. */
 xr_ipc_buffer_t *ipc_buffer(thread_t *t);
+/* ipc_buffer's cached answer, if it is still valid (no mapping of t's space has changed
+ * since it was found), else NULL: no page walk. */
+static inline xr_ipc_buffer_t *ipc_buffer_cached(const thread_t *t)
+{
+    mm_as_t *as = t->proc ? t->proc->as : NULL;
+    return likely(as && t->ipcbuf_gen == as->map_gen) ? t->ipcbuf_kva : NULL;
+}
 /* The page at va of p, if it would be a valid IPC buffer (NULL otherwise). */
 xr_ipc_buffer_t *ipc_buffer_at(struct process *p, uint64_t va);
 

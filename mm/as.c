@@ -219,6 +219,7 @@ static void as_flush(mm_as_t *as, uint64_t va)
     if (as == mm_as_current())
         arch_tlb_flush_page(va);
     as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */
+    as->cr3 = 0;          /* so the fastpath's switch takes mm_as_switch, which flushes */
     mm_tlb_shootdown(as, false); /* and other CPUs that have it loaded, before we return */
 }
 

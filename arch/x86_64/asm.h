@@ -44,6 +44,7 @@
 #define ASM_SYS_COUNT      46
 #define ASM_TAG_CAPS_MASK  0xff00 /* XR_TAG_CAPS's bits of a message tag */
 #define ASM_MSG_REGS       4      /* XR_MSG_REGS; XR_TAG_LEN is the tag's low byte */
+#define ASM_MSG_MAX        64     /* XR_MSG_MAX */
 
 /* Offset of need_switch in the scheduler's per-CPU sched_hot_t (kernel/thread.h checks it). */
 #define SCHED_HOT_NEED_SWITCH 8

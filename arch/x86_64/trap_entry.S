@@ -76,8 +76,11 @@ trap_stub_table:
 92:
     .endm
 
-    /* the order of struct trap_frame (arch/x86_64/trap.h), from its top down */
-    .macro push_regs
+    /* the order of struct trap_frame (arch/x86_64/trap.h), from its top down; for a
+     * syscall (syscall=1), RCX and R11 hold the user RIP and RFLAGS, already in the frame,
+     * and the ABI destroys them, so their slots are skipped (each keeps the value this
+     * thread's last frame left there) */
+    .macro push_regs syscall=0
     pushq %rax
     pushq %r9
     pushq %r8
@@ -85,8 +88,12 @@ trap_stub_table:
     pushq %rdx
     pushq %rsi
     pushq %rdi
+    .if \syscall
+    sub $16, %rsp
+    .else
     pushq %rcx
     pushq %r11
+    .endif
     pushq %rbx
     pushq %rbp
     pushq %r12
@@ -95,16 +102,21 @@ trap_stub_table:
     pushq %r15
     .endm
 
-    /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot */
-    .macro pop_regs_inline
+    /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot; for a
+     * syscall (syscall=1) R11 and RCX are skipped: the exit loads RFLAGS and RIP there */
+    .macro pop_regs_inline syscall=0
     popq %r15
     popq %r14
     popq %r13
     popq %r12
     popq %rbp
     popq %rbx
+    .if \syscall
+    add $16, %rsp
+    .else
     popq %r11
     popq %rcx
+    .endif
     popq %rdi
     popq %rsi
     popq %rdx
@@ -187,7 +199,7 @@ trap_return:
     pushq %rcx
     pushq $0
     pushq $VECTOR_SYSCALL
-    push_regs
+    push_regs 1
     /* no cld: FMASK clears DF (gdt.c) */
     .if \smp
     /* it clobbers the caller-saved registers: the number and the tag come from the frame */
@@ -204,8 +216,7 @@ trap_return:
 1:  mov $ASM_SYS_COUNT, %eax
 syscall_slow\smp:
     lea F_ARGS(%rsp), %rdi
-    lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
-    movq $0, (%rsi)
+    lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot, pushed as 0 */
     call *syscall_table(, %rax, 8)
     cmp $-1, %rax               /* SYSRET_REGS_SET: the handler set the registers */
     je 2f
@@ -230,51 +241,57 @@ syscall_slow\smp:
     mov %rbx, %rax
     jmp 6b
 
-    /* call and reply_recv: try the IPC fastpath (ipc/fastpath.c) when it is on and the
-     * tag in RSI is register-sized (no caps, length <= ASM_MSG_REGS: the one test of the
-     * fastpath's tag; the C side relies on it); it returns the thread to return to user
-     * as (its frame sits at the top of its kernel stack), or NULL for the slowpath */
+    /* call and reply_recv, when the fastpath is on (arch_syscall_fastpath points the
+     * table here): try the IPC fastpath (ipc/fastpath.c) if the tag in RSI is
+     * register-sized (no caps, length <= ASM_MSG_REGS: the one test of the fastpath's
+     * tag; the C side relies on it); it returns the thread to return to user as (its frame
+     * sits at the top of its kernel stack), or NULL for the slowpath */
 syscall_call\smp:
-    fast_gate syscall_slow\smp
+    fast_gate syscall_slow\smp, 1f
     call ipc_fastpath_call
     jmp 3f
+1:  call ipc_fastpath_call_long
+    jmp 3f
 syscall_reply_recv\smp:
-    fast_gate syscall_slow\smp
+    fast_gate syscall_slow\smp, 1f
     call ipc_fastpath_reply_recv
+    jmp 3f
+1:  call ipc_fastpath_reply_recv_long
 3:  test %rax, %rax
     jz 4f
     mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
     sub $TRAP_FRAME_SIZE, %rsp
-    jmp 8b
+    .if \smp
+    jmp syscall_return_smp
+    .else
+    jmp syscall_return
+    .endif
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
     jmp syscall_slow\smp
 
-    /* the jump table: syscall_slow for every number but the two fast ones */
-    .pushsection .rodata
+    /* the jump table: syscall_slow for every number; arch_syscall_fastpath (thread.c)
+     * points the CALL and REPLY_RECV entries at the labels above */
+    .globl syscall_jump\smp, syscall_slow\smp, syscall_call\smp, syscall_reply_recv\smp
+    .pushsection .data
     .balign 8
 syscall_jump\smp:
-    .rept ASM_SYS_CALL
-    .quad syscall_slow\smp
-    .endr
-    .quad syscall_call\smp
-    .quad syscall_slow\smp
-    .quad syscall_reply_recv\smp
-    .rept ASM_SYS_COUNT - ASM_SYS_REPLY_RECV - 1
+    .rept ASM_SYS_COUNT
     .quad syscall_slow\smp
     .endr
     .popsection
     .endm
 
-    /* the fastpath's gate: on, and the tag in RSI register-sized; else to \slow with the
-     * number in RAX; passes the argument array in RDI */
-    .macro fast_gate slow
-    cmpb $0, ipc_fastpath_enabled(%rip)
-    je \slow
-    test $ASM_TAG_CAPS_MASK, %esi
-    jnz \slow
-    cmp $ASM_MSG_REGS, %sil
-    ja \slow
+    /* the fastpath's gate: a tag in RSI without caps and at most ASM_MSG_MAX words, else
+     * to \slow with the number in RAX; more than ASM_MSG_REGS words to \long; passes the
+     * argument array in RDI */
+    .macro fast_gate slow, long
     lea F_ARGS(%rsp), %rdi
+    cmp $ASM_MSG_REGS, %si      /* the tag's caps (bits 8-15) 0 and its length <= 4 */
+    jbe 2f
+    cmp $ASM_MSG_MAX, %si
+    jbe \long
+    jmp \slow
+2:
     .endm
 
     .globl syscall_entry, syscall_entry_smp
@@ -299,7 +316,7 @@ syscall_return_smp:
     call kernel_exit_unlock
     .globl syscall_return
 syscall_return:
-    pop_regs_inline
+    pop_regs_inline 1
     mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
     mov F_RFLAGS - F_VECTOR(%rsp), %r11
     mov F_RSP - F_VECTOR(%rsp), %rsp
