@@ -251,12 +251,13 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
 /* The IPC fastpath (ipc/fastpath.c): call and reply_recv for the current thread; each
- * returns the thread to return to user as, or NULL to take the slowpath. */
-arch_thread_t *ipc_fastpath_call(const uint64_t args[6]);
-arch_thread_t *ipc_fastpath_reply_recv(const uint64_t args[6]);
+ * returns the frame of the thread to return to user as (ARCH_FRAME_SIZE below its
+ * kstack_top), or NULL to take the slowpath. */
+void *ipc_fastpath_call(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv(const uint64_t args[6]);
 /* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */
-arch_thread_t *ipc_fastpath_call_long(const uint64_t args[6]);
-arch_thread_t *ipc_fastpath_reply_recv_long(const uint64_t args[6]);
+void *ipc_fastpath_call_long(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv_long(const uint64_t args[6]);
 extern bool ipc_fastpath_enabled;
 /* Point the entry code's dispatch at the fastpath (on) or not: the entry then tests no
  * flag. At boot, before the first system call. */

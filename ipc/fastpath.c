@@ -26,7 +26,8 @@ static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned r
 
 /* Message registers straight into the partner's saved state, whose address is computed
  * once (badge, tag and the four words are consecutive there: arch.h); all four words
- * are stored, then those past the length cleared, as the slowpath does. */
+ * are stored, then those past the length cleared (one test for 4 words or more), as the
+ * slowpath does. */
 static inline __attribute__((always_inline)) void fast_deliver(thread_t *to, uint64_t badge,
                                                                const uint64_t a[6])
 {
@@ -115,42 +116,47 @@ static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
 }
    END TODO(lab4) */
 
-/* The entry code jumps here straight from its dispatch table (trap_entry.S). */
-arch_thread_t *ipc_fastpath_call(const uint64_t a[6])
+/* The frame the entry code returns to user through: t's, or NULL (the slowpath). */
+static inline __attribute__((always_inline)) void *fast_frame(arch_thread_t *t)
 {
-    return fastpath_call(a);
+    return t ? (void *)(t->kstack_top - ARCH_FRAME_SIZE) : NULL;
 }
 
-arch_thread_t *ipc_fastpath_reply_recv(const uint64_t a[6])
+/* The entry code jumps here straight from its dispatch table (trap_entry.S). */
+void *ipc_fastpath_call(const uint64_t a[6])
 {
-    return fastpath_reply_recv(a);
+    return fast_frame(fastpath_call(a));
+}
+
+void *ipc_fastpath_reply_recv(const uint64_t a[6])
+{
+    return fast_frame(fastpath_reply_recv(a));
 }
 
 /* Long messages (5 to XR_MSG_MAX words, no caps: the entry code's test): the fastpath above
  * runs as for short ones when both IPC buffers' kernel addresses are cached
  * (ipc_buffer_cached: no page walk); the partner is known before it runs, and once it
  * has switched, words 4.. go from buffer to buffer. */
-static arch_thread_t *fast_long(arch_thread_t *(*fast)(const uint64_t a[6]), const uint64_t a[6],
-                                thread_t *to)
+static void *fast_long(void *(*fast)(const uint64_t a[6]), const uint64_t a[6], thread_t *to)
 {
     xr_ipc_buffer_t *sb = ipc_buffer_cached(thread_current()), *rb;
     if (!to || !sb || !(rb = ipc_buffer_cached(to)))
         return NULL;
-    arch_thread_t *next = fast(a);
-    if (next)
+    void *frame = fast(a);
+    if (frame)
         arch_copy_words(&rb->msg[XR_MSG_REGS], &sb->msg[XR_MSG_REGS],
                         XR_TAG_LEN(a[1]) - XR_MSG_REGS);
-    return next;
+    return frame;
 }
 
-arch_thread_t *ipc_fastpath_call_long(const uint64_t a[6])
+void *ipc_fastpath_call_long(const uint64_t a[6])
 {
     uint64_t badge;
     endpoint_t *ep = fast_endpoint(thread_current(), a[0], XR_RIGHT_WRITE, &badge);
     return fast_long(ipc_fastpath_call, a, ep && ep->state == EP_RECEIVERS ? ep->q.head : NULL);
 }
 
-arch_thread_t *ipc_fastpath_reply_recv_long(const uint64_t a[6])
+void *ipc_fastpath_reply_recv_long(const uint64_t a[6])
 {
     return fast_long(ipc_fastpath_reply_recv, a, thread_current()->reply_to);
 }

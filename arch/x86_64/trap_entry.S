@@ -244,28 +244,20 @@ syscall_slow\smp:
     /* call and reply_recv, when the fastpath is on (arch_syscall_fastpath points the
      * table here): try the IPC fastpath (ipc/fastpath.c) if the tag in RSI is
      * register-sized (no caps, length <= ASM_MSG_REGS: the one test of the fastpath's
-     * tag; the C side relies on it); it returns the thread to return to user as (its frame
-     * sits at the top of its kernel stack), or NULL for the slowpath */
+     * tag; the C side relies on it); it returns the frame of the thread to return to user
+     * as (at the top of its kernel stack), or NULL for the slowpath */
 syscall_call\smp:
     fast_gate syscall_slow\smp, 1f
     call ipc_fastpath_call
-    jmp 3f
+    fast_leave \smp
 1:  call ipc_fastpath_call_long
     jmp 3f
 syscall_reply_recv\smp:
     fast_gate syscall_slow\smp, 1f
     call ipc_fastpath_reply_recv
-    jmp 3f
+3:  fast_leave \smp
 1:  call ipc_fastpath_reply_recv_long
-3:  test %rax, %rax
-    jz 4f
-    mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
-    .if \smp
-    jmp syscall_return_smp
-    .else
-    jmp syscall_return
-    .endif
+    jmp 3b
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
     jmp syscall_slow\smp
 
@@ -279,6 +271,18 @@ syscall_jump\smp:
     .quad syscall_slow\smp
     .endr
     .popsection
+    .endm
+
+    /* after the fastpath: to user through the frame in RAX, or to 4f when it declined */
+    .macro fast_leave smp
+    test %rax, %rax
+    jz 4f
+    mov %rax, %rsp
+    .if \smp
+    jmp syscall_return_smp
+    .else
+    jmp syscall_return
+    .endif
     .endm
 
     /* the fastpath's gate: a tag in RSI without caps and at most ASM_MSG_MAX words, else
