@@ -126,6 +126,15 @@ void arch_switch_root(uint64_t root, unsigned pcid, bool flush);
  * address space for arch_switch_root_fast; 0 when every switch to it must flush (PCIDs on
  * and pcid 0). */
 uint64_t arch_root_value(uint64_t root, unsigned pcid);
+/* Load a root whose value arch_root_value gave (no flush), and record its user view for
+ * the exit to user: arch_switch_root's common case, inline. */
+static inline void arch_load_root(uint64_t value)
+{
+    uint64_t bits;
+    __asm__ volatile("movq %%gs:48, %0" : "=r"(bits));         /* CPU_USER_CR3_BITS */
+    __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
+    __asm__ volatile("mov %0, %%cr3" ::"r"(value) : "memory");
+}
 /* The fastpath's switch to a root whose value arch_root_value gave: one CR3 write; with
  * page-table isolation none at all, only the value the exit to user loads (the entry has
  * loaded the previous space's kernel view, whose kernel half is every space's: the exit's

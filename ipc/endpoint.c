@@ -98,11 +98,7 @@ static void deliver(thread_t *from, thread_t *r, uint64_t badge, bool grant, uin
     }
     if (ncaps)
         ncaps = transfer_caps(from, sb, r, rb, ncaps);
-    ipc_set_reg(r, ARCH_REG_RESULT, XR_OK);
-    ipc_set_reg(r, ARCH_REG_BADGE, badge);
-    ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_TAG_LABEL(tag), ncaps, len));
-    for (unsigned i = 0; i < XR_MSG_REGS; i++)
-        ipc_set_reg(r, ARCH_REG_W0 + i, i < len ? w[i] : 0);
+    ipc_set_msg(r, badge, XR_TAG(XR_TAG_LABEL(tag), ncaps, len), w);
 }
 
 /* The message a queued sender left: its registers, or its fault message. */

@@ -24,25 +24,12 @@ static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned r
     return s->object;
 }
 
-/* Message registers straight into the partner's saved state, whose address is computed
- * once (badge, tag and the four words are consecutive there: arch.h); all four words
- * are stored, then those past the length cleared (one test for 4 words or more), as the
- * slowpath does. */
+/* Message registers straight into the partner's saved state (ipc_set_msg: words past the
+ * length cleared, as the slowpath does). */
 static inline __attribute__((always_inline)) void fast_deliver(thread_t *to, uint64_t badge,
                                                                const uint64_t a[6])
 {
-    uint64_t *result = arch_ipc_slot(&to->arch, ARCH_REG_RESULT);
-    uint64_t *m = arch_ipc_slot(&to->arch, ARCH_REG_BADGE);
-    uint64_t tag = a[1];
-    *result = XR_OK;
-    m[0] = badge;
-    m[1] = tag;
-    m[2] = a[2];
-    m[3] = a[3];
-    m[4] = a[4];
-    m[5] = a[5];
-    for (unsigned i = XR_TAG_LEN(tag); unlikely(i < XR_MSG_REGS); i++)
-        m[2 + i] = 0;
+    ipc_set_msg(to, badge, a[1], &a[2]);
 }
 
 /* BEGIN TODO(lab4): the fastpath's call and reply_recv (the slowpath is ipc/endpoint.c) */

@@ -113,6 +113,26 @@ static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v)
     arch_ipc_set_reg(&t->arch, r, v);
 }
 
+/* A message into t's saved registers, written at once: the result XR_OK, the badge, the
+ * tag, words 0..3 (those at or past the tag's length cleared, as every delivery does). The
+ * frame's address is computed once (badge, tag and the words are consecutive: arch.h);
+ * the fastpath and the slowpath's deliver both use it. */
+static inline __attribute__((always_inline)) void ipc_set_msg(thread_t *t, uint64_t badge,
+                                                              uint64_t tag, const uint64_t w[4])
+{
+    uint64_t *result = arch_ipc_slot(&t->arch, ARCH_REG_RESULT);
+    uint64_t *m = arch_ipc_slot(&t->arch, ARCH_REG_BADGE);
+    *result = XR_OK;
+    m[0] = badge;
+    m[1] = tag;
+    m[2] = w[0];
+    m[3] = w[1];
+    m[4] = w[2];
+    m[5] = w[3];
+    for (unsigned i = XR_TAG_LEN(tag); unlikely(i < XR_MSG_REGS); i++)
+        m[2 + i] = 0;
+}
+
 /* An IPC system call's error, written to the current thread's result register as its
  * message results are (so the handler returns SYSRET_REGS_SET). */
 sysret_t ipc_result(kerr_t err);

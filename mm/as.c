@@ -296,6 +296,10 @@ void mm_as_switch(mm_as_t *as)
         arch_switch_root(arch_kernel_root(), 0, false);
         return;
     }
+    if (likely(as->cr3)) { /* nothing to flush: the precomputed value */
+        arch_load_root(as->cr3);
+        return;
+    }
     arch_switch_root(as->root, as->pcid, as->tlb_stale || as->pcid == 0);
     as->tlb_stale = false;
     as->cr3 = arch_root_value(as->root, as->pcid);
