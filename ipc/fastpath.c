@@ -2,9 +2,9 @@
  * caps, at most 4 words: the entry code has checked the tag, trap_entry.S; or up to 64
  * with both IPC buffers cached, fast_long; the partner already waiting, nothing better to
  * run) go straight from one thread to the other without the scheduler; syscall_entry then
- * returns to the partner through sysret (docs/ipc.md section 4 walks the path). Every unusual case
- * leaves early for the slowpath (endpoint.c), which gives the same results. fastpath=0 on the
- * command line turns it off. */
+ * returns to the partner through sysret (docs/ipc.md section 4 walks the path). Every
+ * unusual case leaves early for the slowpath (endpoint.c), which gives the same results.
+ * fastpath=0 on the command line turns it off. */
 #include "ipc/ipc.h"
 #include "kernel/process.h"
 #include "sched/sched.h"
