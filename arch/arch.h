@@ -122,6 +122,34 @@ void arch_pt_sync_user_view(uint64_t root, uint64_t user_root, uint64_t va);
 void arch_paging_init(uint64_t phys_end, const pt_ops_t *ops, bool isolate);
 /* Load root (with pcid when PCIDs are on; flush = drop that PCID's stale entries). */
 void arch_switch_root(uint64_t root, unsigned pcid, bool flush);
+/* The value arch_switch_root loads for root and pcid without a flush, precomputed per
+ * address space for arch_switch_root_fast; 0 when every switch to it must flush (PCIDs on
+ * and pcid 0). */
+uint64_t arch_root_value(uint64_t root, unsigned pcid);
+/* Load a root whose value arch_root_value gave (no flush), and record its user view for
+ * the exit to user: arch_switch_root's common case, inline. */
+static inline void arch_load_root(uint64_t value)
+{
+    uint64_t bits;
+    __asm__ volatile("movq %%gs:48, %0" : "=r"(bits));         /* CPU_USER_CR3_BITS */
+    __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
+    __asm__ volatile("mov %0, %%cr3" ::"r"(value) : "memory");
+}
+/* The fastpath's switch to a root whose value arch_root_value gave: one CR3 write; with
+ * page-table isolation none at all, only the value the exit to user loads (the entry has
+ * loaded the previous space's kernel view, whose kernel half is every space's: the exit's
+ * write is then the only one of the half). Interrupts off, straight to user afterwards. */
+static inline void arch_switch_root_fast(uint64_t value)
+{
+    uint64_t kpti, bits;
+    __asm__ volatile("movq %%gs:32, %0" : "=r"(kpti)); /* CPU_KPTI, arch/x86_64/asm.h */
+    if (kpti) {
+        __asm__ volatile("movq %%gs:48, %0" : "=r"(bits));         /* CPU_USER_CR3_BITS */
+        __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
+    } else {
+        __asm__ volatile("mov %0, %%cr3" ::"r"(value) : "memory");
+    }
+}
 /* Invalidate one page in the current address space's TLB entries. */
 void arch_tlb_flush_page(uint64_t va);
 /* True when PCIDs are in use (CPU support and pcid=1). */
@@ -178,9 +206,39 @@ static inline void arch_thread_park(arch_thread_t *t)
 {
     t->parked = true;
 }
+/* Copy n 64-bit words between kernel addresses (rep movsq: the direction flag is clear in
+ * the kernel, FMASK and the trap entry see to it). */
+static inline void arch_copy_words(uint64_t *dst, const uint64_t *src, size_t n)
+{
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+/* The FPU state switch (arch/x86_64/fpu.c owns the state): which instructions this CPU
+ * has, and the components saved. */
+enum { ARCH_FPU_XSAVEOPT, ARCH_FPU_XSAVE, ARCH_FPU_FXSAVE };
+extern uint8_t arch_fpu_kind;
+extern uint64_t arch_fpu_xcr0;
+/* Save the outgoing thread's FPU/SSE/AVX state and load the incoming one's (docs/ipc.md
+ * §4: eager, and why that is the safe choice). */
+static inline void arch_fpu_switch(void *from, const void *to)
+{
+    uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
+    if (likely(arch_fpu_kind == ARCH_FPU_XSAVEOPT))
+        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
+                         : "memory");
+    else if (arch_fpu_kind == ARCH_FPU_XSAVE)
+        __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
+                         : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(from), "r"(to) : "memory");
+}
 /* The fastpath's switch: FPU state and the kernel stack entries use; no stack switch
- * (the caller returns to user through to's frame, see arch_syscall_frame). */
-void arch_switch_fast(arch_thread_t *from, arch_thread_t *to);
+ * (the caller returns to user through to's frame). */
+static inline void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
+{
+    arch_fpu_switch(from->fpu, to->fpu);
+    __asm__ volatile("movq %0, %%gs:8" ::"r"(to->kstack_top)); /* CPU_KSTACK */
+    to->parked = false;
+}
 void arch_fpu_init(void);
 void arch_fpu_area_init(void *area);
 void arch_fpu_save(void *area);
@@ -201,10 +259,18 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * - kernel_user_fault: a CPU exception in user mode (the thread must not resume);
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
-/* The IPC fastpath (ipc/fastpath.c): handles nr for the current thread and returns the
- * thread to return to user as, or NULL to take the slowpath. */
-arch_thread_t *ipc_fastpath(uint64_t nr, const uint64_t args[6]);
+/* The IPC fastpath (ipc/fastpath.c): call and reply_recv for the current thread; each
+ * returns the frame of the thread to return to user as (ARCH_FRAME_SIZE below its
+ * kstack_top), or NULL to take the slowpath. */
+void *ipc_fastpath_call(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv(const uint64_t args[6]);
+/* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */
+void *ipc_fastpath_call_long(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv_long(const uint64_t args[6]);
 extern bool ipc_fastpath_enabled;
+/* Point the entry code's dispatch at the fastpath (on) or not: the entry then tests no
+ * flag. At boot, before the first system call. */
+void arch_syscall_fastpath(bool on);
 void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
 void kernel_timer_tick(void);
 void kernel_before_user_return(void);

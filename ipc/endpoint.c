@@ -49,10 +49,11 @@ xr_ipc_buffer_t *ipc_buffer_at(process_t *p, uint64_t va)
  * mappings change (map_gen), so long messages cost no page walk (docs/ipc.md). */
 xr_ipc_buffer_t *ipc_buffer(thread_t *t)
 {
+    xr_ipc_buffer_t *b = ipc_buffer_cached(t);
+    if (likely(b))
+        return b;
     mm_as_t *as = t->proc ? t->proc->as : NULL;
-    if (likely(as && t->ipcbuf_kva && t->ipcbuf_gen == as->map_gen))
-        return t->ipcbuf_kva;
-    xr_ipc_buffer_t *b = ipc_buffer_at(t->proc, t->ipcbuf_va);
+    b = ipc_buffer_at(t->proc, t->ipcbuf_va);
     t->ipcbuf_kva = b;
     t->ipcbuf_gen = as ? as->map_gen : 0;
     return b;
@@ -91,17 +92,13 @@ static void deliver(thread_t *from, thread_t *r, uint64_t badge, bool grant, uin
     }
     if (len > XR_MSG_REGS) {
         if (sb && rb)
-            memcpy(&rb->msg[XR_MSG_REGS], &sb->msg[XR_MSG_REGS], (len - XR_MSG_REGS) * 8);
+            arch_copy_words(&rb->msg[XR_MSG_REGS], &sb->msg[XR_MSG_REGS], len - XR_MSG_REGS);
         else
             len = XR_MSG_REGS; /* a side without a buffer: the message is cut to the registers */
     }
     if (ncaps)
         ncaps = transfer_caps(from, sb, r, rb, ncaps);
-    ipc_set_reg(r, ARCH_REG_RESULT, XR_OK);
-    ipc_set_reg(r, ARCH_REG_BADGE, badge);
-    ipc_set_reg(r, ARCH_REG_TAG, XR_TAG(XR_TAG_LABEL(tag), ncaps, len));
-    for (unsigned i = 0; i < XR_MSG_REGS; i++)
-        ipc_set_reg(r, ARCH_REG_W0 + i, i < len ? w[i] : 0);
+    ipc_set_msg(r, badge, XR_TAG(XR_TAG_LABEL(tag), ncaps, len), w);
 }
 
 /* The message a queued sender left: its registers, or its fault message. */

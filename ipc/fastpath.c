@@ -1,9 +1,10 @@
 /* The IPC fastpath, in the spirit of seL4's: call and reply_recv in the common case (no
- * caps, at most 4 words: the entry code has checked the tag, trap_entry.S; the partner
- * already waiting, nothing better to run) go straight
- * from one thread to the other without the scheduler; syscall_entry then returns to the
- * partner through sysret. Every unusual case leaves early for the slowpath (endpoint.c),
- * which gives the same results. fastpath=0 on the command line turns it off. */
+ * caps, at most 4 words: the entry code has checked the tag, trap_entry.S; or up to 64
+ * with both IPC buffers cached, fast_long; the partner already waiting, nothing better to
+ * run) go straight from one thread to the other without the scheduler; syscall_entry then
+ * returns to the partner through sysret (docs/ipc.md section 4 walks the path). Every
+ * unusual case leaves early for the slowpath (endpoint.c), which gives the same results.
+ * fastpath=0 on the command line turns it off. */
 #include "ipc/ipc.h"
 #include "kernel/process.h"
 #include "sched/sched.h"
@@ -23,31 +24,24 @@ static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned r
     return s->object;
 }
 
-/* Message registers straight into the partner's saved state; words past the length
- * are cleared, as the slowpath does. */
+/* Message registers straight into the partner's saved state (ipc_set_msg: words past the
+ * length cleared, as the slowpath does). */
 static inline __attribute__((always_inline)) void fast_deliver(thread_t *to, uint64_t badge,
                                                                const uint64_t a[6])
 {
-    unsigned len = XR_TAG_LEN(a[1]);
-    ipc_set_reg(to, ARCH_REG_RESULT, XR_OK);
-    ipc_set_reg(to, ARCH_REG_BADGE, badge);
-    ipc_set_reg(to, ARCH_REG_TAG, a[1]);
-    ipc_set_reg(to, ARCH_REG_W0, len > 0 ? a[2] : 0);
-    ipc_set_reg(to, ARCH_REG_W0 + 1, len > 1 ? a[3] : 0);
-    ipc_set_reg(to, ARCH_REG_W0 + 2, len > 2 ? a[4] : 0);
-    ipc_set_reg(to, ARCH_REG_W0 + 3, len > 3 ? a[5] : 0);
+    ipc_set_msg(to, badge, a[1], &a[2]);
 }
 
 /* BEGIN TODO(lab4): the fastpath's call and reply_recv (the slowpath is ipc/endpoint.c) */
 /* The current thread stops here, blocked, its frame holding everything (parked). */
-static void fast_block(thread_t *cur, unsigned wait)
+static inline __attribute__((always_inline)) void fast_block(thread_t *cur, unsigned wait)
 {
     cur->state = TS_BLOCKED;
     cur->wait = (uint8_t)wait;
     arch_thread_park(&cur->arch);
 }
 
-static arch_thread_t *fast_switch(thread_t *next)
+static inline __attribute__((always_inline)) arch_thread_t *fast_switch(thread_t *next)
 {
     next->state = TS_RUNNABLE;
     next->wait = WAIT_NONE;
@@ -67,6 +61,7 @@ static arch_thread_t *fastpath_call(const uint64_t a[6])
     thread_t *r = ep->q.head;
     if (unlikely(r->prio <= sched_best_prio() || r->cpu != cur->cpu || r->reply_to))
         return NULL; /* the scheduler must choose, or r still owes a reply */
+    /* point of no return */
     ep_pop(ep);
     fast_deliver(r, badge, a);
     r->reply_to = cur;
@@ -86,6 +81,7 @@ static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
     endpoint_t *ep = fast_endpoint(cur, a[0], XR_RIGHT_READ, &badge);
     if (unlikely(!ep || ep->state == EP_SENDERS || (cur->bound && cur->bound->bits)))
         return NULL; /* a sender waits, or a signal: the receive would not block */
+    /* point of no return */
     cur->reply_to = NULL;
     caller->reply_from = NULL;
     fast_deliver(caller, 0, a);
@@ -107,11 +103,47 @@ static arch_thread_t *fastpath_reply_recv(const uint64_t a[6])
 }
    END TODO(lab4) */
 
-arch_thread_t *ipc_fastpath(uint64_t nr, const uint64_t a[6])
+/* The frame the entry code returns to user through: t's, or NULL (the slowpath). */
+static inline __attribute__((always_inline)) void *fast_frame(arch_thread_t *t)
 {
-    if (nr == XR_SYS_CALL)
-        return fastpath_call(a);
-    if (nr == XR_SYS_REPLY_RECV)
-        return fastpath_reply_recv(a);
-    return NULL;
+    return t ? (void *)(t->kstack_top - ARCH_FRAME_SIZE) : NULL;
+}
+
+/* The entry code jumps here straight from its dispatch table (trap_entry.S). */
+void *ipc_fastpath_call(const uint64_t a[6])
+{
+    return fast_frame(fastpath_call(a));
+}
+
+void *ipc_fastpath_reply_recv(const uint64_t a[6])
+{
+    return fast_frame(fastpath_reply_recv(a));
+}
+
+/* Long messages (5 to XR_MSG_MAX words, no caps: the entry code's test): the fastpath above
+ * runs as for short ones when both IPC buffers' kernel addresses are cached
+ * (ipc_buffer_cached: no page walk); the partner is known before it runs, and once it
+ * has switched, words 4.. go from buffer to buffer. */
+static void *fast_long(void *(*fast)(const uint64_t a[6]), const uint64_t a[6], thread_t *to)
+{
+    xr_ipc_buffer_t *sb = ipc_buffer_cached(thread_current()), *rb;
+    if (!to || !sb || !(rb = ipc_buffer_cached(to)))
+        return NULL;
+    void *frame = fast(a);
+    if (frame)
+        arch_copy_words(&rb->msg[XR_MSG_REGS], &sb->msg[XR_MSG_REGS],
+                        XR_TAG_LEN(a[1]) - XR_MSG_REGS);
+    return frame;
+}
+
+void *ipc_fastpath_call_long(const uint64_t a[6])
+{
+    uint64_t badge;
+    endpoint_t *ep = fast_endpoint(thread_current(), a[0], XR_RIGHT_WRITE, &badge);
+    return fast_long(ipc_fastpath_call, a, ep && ep->state == EP_RECEIVERS ? ep->q.head : NULL);
+}
+
+void *ipc_fastpath_reply_recv_long(const uint64_t a[6])
+{
+    return fast_long(ipc_fastpath_reply_recv, a, thread_current()->reply_to);
 }

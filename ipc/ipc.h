@@ -66,11 +66,19 @@ static inline void ep_remove(endpoint_t *ep, thread_t *t)
         ep->state = EP_IDLE;
 }
 
-/* Take the first thread of an endpoint's queue (there is one). */
+/* Take the first thread of an endpoint's queue (there is one; as the head, it has no
+ * predecessor): the one-waiter case first. */
 static inline thread_t *ep_pop(endpoint_t *ep)
 {
-    thread_t *t = ep->q.head;
-    ep_remove(ep, t);
+    thread_t *t = ep->q.head, *n = t->q_next;
+    ep->q.head = n;
+    t->q_next = NULL;
+    if (likely(!n)) {
+        ep->q.tail = NULL;
+        ep->state = EP_IDLE;
+    } else {
+        n->q_prev = NULL;
+    }
     return t;
 }
 
@@ -85,6 +93,13 @@ static inline void ep_push(endpoint_t *ep, ep_state_t state, thread_t *t)
 void ipc_cancel_recv(thread_t *t);
 /* The IPC buffer of t, if it has a valid one: a writable page its process owns. */
 xr_ipc_buffer_t *ipc_buffer(thread_t *t);
+/* ipc_buffer's cached answer, if it is still valid (no mapping of t's space has changed
+ * since it was found), else NULL: no page walk. */
+static inline xr_ipc_buffer_t *ipc_buffer_cached(const thread_t *t)
+{
+    mm_as_t *as = t->proc ? t->proc->as : NULL;
+    return likely(as && t->ipcbuf_gen == as->map_gen) ? t->ipcbuf_kva : NULL;
+}
 /* The page at va of p, if it would be a valid IPC buffer (NULL otherwise). */
 xr_ipc_buffer_t *ipc_buffer_at(struct process *p, uint64_t va);
 
@@ -96,6 +111,26 @@ static inline uint64_t ipc_reg(thread_t *t, unsigned r)
 static inline void ipc_set_reg(thread_t *t, unsigned r, uint64_t v)
 {
     arch_ipc_set_reg(&t->arch, r, v);
+}
+
+/* A message into t's saved registers, written at once: the result XR_OK, the badge, the
+ * tag, words 0..3 (those at or past the tag's length cleared, as every delivery does). The
+ * frame's address is computed once (badge, tag and the words are consecutive: arch.h);
+ * the fastpath and the slowpath's deliver both use it. */
+static inline __attribute__((always_inline)) void ipc_set_msg(thread_t *t, uint64_t badge,
+                                                              uint64_t tag, const uint64_t w[4])
+{
+    uint64_t *result = arch_ipc_slot(&t->arch, ARCH_REG_RESULT);
+    uint64_t *m = arch_ipc_slot(&t->arch, ARCH_REG_BADGE);
+    *result = XR_OK;
+    m[0] = badge;
+    m[1] = tag;
+    m[2] = w[0];
+    m[3] = w[1];
+    m[4] = w[2];
+    m[5] = w[3];
+    for (unsigned i = XR_TAG_LEN(tag); unlikely(i < XR_MSG_REGS); i++)
+        m[2 + i] = 0;
 }
 
 /* An IPC system call's error, written to the current thread's result register as its

@@ -182,6 +182,7 @@ void kmain(uint32_t mb_phys)
     ipc_init();
     syscall_table_check();
     ipc_fastpath_enabled = kconfig.fastpath;
+    arch_syscall_fastpath(kconfig.fastpath);
     sched_init();
     arch_timer_init(SCHED_HZ, &mm_kernel_pt_ops);
     rtc_init(); /* after the timer: it needs the timestamp counter's rate */

@@ -219,6 +219,7 @@ static void as_flush(mm_as_t *as, uint64_t va)
     if (as == mm_as_current())
         arch_tlb_flush_page(va);
     as->tlb_stale = true; /* the other view (and other PCIDs' copies) flush at the next switch */
+    as->cr3 = 0;          /* so the fastpath's switch takes mm_as_switch, which flushes */
     mm_tlb_shootdown(as, false); /* and other CPUs that have it loaded, before we return */
 }
 
@@ -295,8 +296,13 @@ void mm_as_switch(mm_as_t *as)
         arch_switch_root(arch_kernel_root(), 0, false);
         return;
     }
+    if (likely(as->cr3)) { /* nothing to flush: the precomputed value */
+        arch_load_root(as->cr3);
+        return;
+    }
     arch_switch_root(as->root, as->pcid, as->tlb_stale || as->pcid == 0);
     as->tlb_stale = false;
+    as->cr3 = arch_root_value(as->root, as->pcid);
 }
 
 uint64_t mm_as_count(void)

@@ -115,6 +115,8 @@ typedef struct mm_as {
     uint64_t user_root; /* user-view PML4 (root + 4096); used when kpti=1 */
     unsigned pcid;
     bool tlb_stale;    /* entries of this PCID may be stale: flush at the next switch */
+    uint64_t cr3;      /* arch_root_value(root, pcid) once mm_as_switch has run; 0 before and
+                        * while tlb_stale: the fastpath's switch then takes mm_as_switch */
     mm_quota_t *quota; /* page tables from MM_POOL_PT, owned frames from MM_POOL_USER */
     uint64_t tables;   /* page-table frames held, the root pair included */
     uint64_t map_gen;  /* bumped by every unmap and protect: translations cached elsewhere
@@ -147,6 +149,19 @@ extern mm_as_t *mm_loaded[ARCH_MAX_CPUS];
 static inline mm_as_t *mm_as_current(void)
 {
     return mm_loaded[arch_cpu_id()];
+}
+/* mm_as_switch for the IPC fastpath: with nothing to flush, the precomputed value goes
+ * straight to arch_switch_root_fast (one CR3 write, none with page-table isolation). */
+static inline void mm_as_switch_fast(mm_as_t *as)
+{
+    mm_as_t **loaded = &mm_loaded[arch_cpu_id()];
+    uint64_t cr3 = as->cr3;
+    if (unlikely(!cr3)) {
+        mm_as_switch(as);
+    } else if (*loaded != as) {
+        *loaded = as;
+        arch_switch_root_fast(cr3);
+    }
 }
 
 /* ---- TLB shootdown (mm/tlb.c) ---- */

@@ -97,9 +97,7 @@ static inline void sched_switch_fast(thread_t *next)
     h->current = next;
     h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
-    mm_as_t *as = next->proc->as;
-    if (as != mm_as_current() || as->tlb_stale)
-        mm_as_switch(as);
+    mm_as_switch_fast(next->proc->as);
     arch_switch_fast(&prev->arch, &next->arch);
 }
 /* Give the CPU to the next thread of the same or higher priority. */

@@ -26,12 +26,13 @@
 #define CPU_KSTACK        8  /* top of the current thread's kernel stack */
 #define CPU_USER_RSP      16 /* the user stack pointer during a syscall */
 #define CPU_SCRATCH       24
-#define CPU_KPTI          32 /* nonzero: switch CR3 on every kernel entry and exit */
-#define CPU_CR3_NOFLUSH   40 /* bit 63 when PCIDs are on, else 0 */
-#define CPU_USER_CR3_BITS 48 /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
-#define CPU_ENTRY_IRET    56 /* where the return path builds the final iret frame */
-#define CPU_ID            64 /* this CPU's number, 0 = the boot CPU */
-#define CPU_HOT           72 /* the generic kernel's per-CPU hot data (sched_hot_t), 32 bytes */
+#define CPU_KPTI          32  /* nonzero: switch CR3 on every kernel entry and exit */
+#define CPU_CR3_NOFLUSH   40  /* bit 63 when PCIDs are on, else 0 */
+#define CPU_USER_CR3_BITS 48  /* OR'd into CR3 for the user view: 0x1000, | 0x800 with PCIDs */
+#define CPU_ENTRY_IRET    56  /* where the return path builds the final iret frame */
+#define CPU_ID            64  /* this CPU's number, 0 = the boot CPU */
+#define CPU_HOT           72  /* the generic kernel's per-CPU hot data (sched_hot_t), 32 bytes */
+#define CPU_EXIT_CR3      104 /* kpti: the CR3 value the exit to user loads (the user view) */
 
 /* The page an application processor starts at (a start-up IPI's vector: 0x8000). */
 #define AP_BOOT_PAGE 8
@@ -43,6 +44,7 @@
 #define ASM_SYS_COUNT      46
 #define ASM_TAG_CAPS_MASK  0xff00 /* XR_TAG_CAPS's bits of a message tag */
 #define ASM_MSG_REGS       4      /* XR_MSG_REGS; XR_TAG_LEN is the tag's low byte */
+#define ASM_MSG_MAX        64     /* XR_MSG_MAX */
 
 /* Offset of need_switch in the scheduler's per-CPU sched_hot_t (kernel/thread.h checks it). */
 #define SCHED_HOT_NEED_SWITCH 8

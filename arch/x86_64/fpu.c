@@ -1,6 +1,8 @@
-/* FPU/SSE/AVX state: saved eagerly at every switch between threads with XSAVE (FXSAVE
- * where XSAVE is absent) into a page per thread. The kernel itself never touches the
- * FPU (it is built with -mno-sse), so kernel entries need not save anything. */
+/* FPU/SSE/AVX state: saved eagerly at every switch between threads with XSAVEOPT (XSAVE,
+ * or FXSAVE where those are absent) into a page per thread, and the incoming thread's
+ * loaded at once: never lazily (docs/ipc.md §4, the LazyFP argument). The kernel itself
+ * never touches the FPU (it is built with -mno-sse), so kernel entries need not save
+ * anything. */
 #include "arch/arch.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
@@ -10,8 +12,10 @@
 #define XCR0_SSE 2u
 #define XCR0_AVX 4u
 
-bool use_xsave;
-uint64_t xcr0;
+uint8_t arch_fpu_kind = ARCH_FPU_FXSAVE;
+uint64_t arch_fpu_xcr0;
+static bool use_xsave;
+#define xcr0 arch_fpu_xcr0
 static uint32_t area_size;
 
 static void xsetbv(uint32_t reg, uint64_t v)
@@ -32,12 +36,15 @@ void arch_fpu_init(void)
         xsetbv(0, xcr0);
         cpuid(0xd, 0, r);
         area_size = r[1]; /* for the components now enabled */
+        cpuid(0xd, 1, r);
+        /* XSAVEOPT writes only the components changed since this area's last XRSTOR */
+        arch_fpu_kind = (r[0] & 1) ? ARCH_FPU_XSAVEOPT : ARCH_FPU_XSAVE;
     }
     if (area_size > PAGE_SIZE)
         panic("fpu: state area of %u bytes does not fit a page", area_size);
     __asm__ volatile("fninit");
-    log_info("fpu: %s, state %u bytes, xcr0=%lx\n", use_xsave ? "xsave" : "fxsave", area_size,
-             xcr0);
+    static const char *const kinds[] = {"xsaveopt", "xsave", "fxsave"};
+    log_info("fpu: %s, state %u bytes, xcr0=%lx\n", kinds[arch_fpu_kind], area_size, xcr0);
 }
 
 void fpu_init_ap(void)

@@ -3,6 +3,7 @@
  * shadow of the entry pages. Locks: none here; callers serialise on their address space. */
 #include "arch/x86_64/paging.h"
 #include "arch/arch.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
@@ -365,9 +366,19 @@ static void invpcid_single(unsigned pcid)
 
 /* With PCIDs, a flush drops both views' entries (pcid, and pcid | 0x800 for the user
  * view of page-table isolation); without, every CR3 load flushes the non-global entries. */
+uint64_t arch_root_value(uint64_t root, unsigned pcid)
+{
+    if (!pcid_on)
+        return root;
+    pcid &= 0x7ff;
+    return pcid ? root | pcid | 1ul << 63 : 0;
+}
+
 void arch_switch_root(uint64_t root, unsigned pcid, bool flush)
 {
+    struct cpu_local *c = this_cpu();
     if (!pcid_on) {
+        c->exit_cr3 = root | c->user_cr3_bits;
         write_cr3(root);
         return;
     }
@@ -376,6 +387,7 @@ void arch_switch_root(uint64_t root, unsigned pcid, bool flush)
         invpcid_single(pcid);
         invpcid_single(pcid | 0x800);
     }
+    c->exit_cr3 = root | pcid | 1ul << 63 | c->user_cr3_bits;
     write_cr3(root | pcid | 1ul << 63);
 }
 

@@ -4,7 +4,6 @@
  * start-up; one core at a time comes up, waited for with a time limit. */
 #include "arch/arch.h"
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"

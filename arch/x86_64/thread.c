@@ -2,7 +2,6 @@
  * (FPU state, the per-CPU entry stack pointer), and the system-call glue between the
  * entry code and the generic kernel. */
 #include "arch/arch.h"
-#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
@@ -14,7 +13,7 @@ _Static_assert(ASM_SYS_CALL == XR_SYS_CALL && ASM_SYS_REPLY_RECV == XR_SYS_REPLY
                "asm.h's copies of the system-call numbers");
 _Static_assert(XR_TAG_CAPS(ASM_TAG_CAPS_MASK) == 0xff && XR_TAG_CAPS(~ASM_TAG_CAPS_MASK) == 0 &&
                    XR_TAG_LEN(0xff) == 0xff && XR_TAG_LEN(0x100) == 0 &&
-                   ASM_MSG_REGS == XR_MSG_REGS,
+                   ASM_MSG_REGS == XR_MSG_REGS && ASM_MSG_MAX == XR_MSG_MAX,
                "asm.h's copies of the tag layout: the entry code tests the fastpath's tags");
 _Static_assert(__builtin_offsetof(arch_thread_t, kstack_top) == ARCH_THREAD_KSTACK_TOP,
                "trap_entry.S finds a thread's frame through it");
@@ -69,15 +68,21 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
     f->rdi = arg;
 }
 
-/* arch_thread_park (arch.h) only marks the thread: its stack may still be in use (the
- * fastpath runs on it); the resume frame is laid out when something switches to it. */
-void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
+/* The entry code's dispatch tables and labels (trap_entry.S), one set per entry point. */
+extern void (*syscall_jump0[ASM_SYS_COUNT])(void), (*syscall_jump1[ASM_SYS_COUNT])(void);
+extern void syscall_slow0(void), syscall_call0(void), syscall_reply_recv0(void);
+extern void syscall_slow1(void), syscall_call1(void), syscall_reply_recv1(void);
+
+void arch_syscall_fastpath(bool on)
 {
-    fpu_switch(from->fpu, to->fpu);
-    this_cpu()->kstack = to->kstack_top;
-    to->parked = false;
+    syscall_jump0[XR_SYS_CALL] = on ? syscall_call0 : syscall_slow0;
+    syscall_jump0[XR_SYS_REPLY_RECV] = on ? syscall_reply_recv0 : syscall_slow0;
+    syscall_jump1[XR_SYS_CALL] = on ? syscall_call1 : syscall_slow1;
+    syscall_jump1[XR_SYS_REPLY_RECV] = on ? syscall_reply_recv1 : syscall_slow1;
 }
 
+/* arch_thread_park (arch.h) only marks the thread: its stack may still be in use (the
+ * fastpath runs on it); the resume frame is laid out when something switches to it. */
 void arch_switch(arch_thread_t *from, arch_thread_t *to)
 {
     if (from->fpu)

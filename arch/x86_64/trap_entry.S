@@ -70,16 +70,17 @@ trap_stub_table:
     cmpq $0, %gs:CPU_KPTI
     je 92f
     mov %rax, %gs:CPU_SCRATCH
-    mov %cr3, %rax
-    or %gs:CPU_USER_CR3_BITS, %rax
-    or %gs:CPU_CR3_NOFLUSH, %rax
+    mov %gs:CPU_EXIT_CR3, %rax  /* the current space's user view (arch_switch_root) */
     mov %rax, %cr3
     mov %gs:CPU_SCRATCH, %rax
 92:
     .endm
 
-    /* the order of struct trap_frame (arch/x86_64/trap.h), from its top down */
-    .macro push_regs
+    /* the order of struct trap_frame (arch/x86_64/trap.h), from its top down; for a
+     * syscall (syscall=1), RCX and R11 hold the user RIP and RFLAGS, already in the frame,
+     * and the ABI destroys them, so their slots are skipped (each keeps the value this
+     * thread's last frame left there) */
+    .macro push_regs syscall=0
     pushq %rax
     pushq %r9
     pushq %r8
@@ -87,8 +88,12 @@ trap_stub_table:
     pushq %rdx
     pushq %rsi
     pushq %rdi
+    .if \syscall
+    sub $16, %rsp
+    .else
     pushq %rcx
     pushq %r11
+    .endif
     pushq %rbx
     pushq %rbp
     pushq %r12
@@ -97,16 +102,21 @@ trap_stub_table:
     pushq %r15
     .endm
 
-    /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot */
-    .macro pop_regs_inline
+    /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot; for a
+     * syscall (syscall=1) R11 and RCX are skipped: the exit loads RFLAGS and RIP there */
+    .macro pop_regs_inline syscall=0
     popq %r15
     popq %r14
     popq %r13
     popq %r12
     popq %rbp
     popq %rbx
+    .if \syscall
+    add $16, %rsp
+    .else
     popq %r11
     popq %rcx
+    .endif
     popq %rdi
     popq %rsi
     popq %rdx
@@ -189,26 +199,24 @@ trap_return:
     pushq %rcx
     pushq $0
     pushq $VECTOR_SYSCALL
-    push_regs
-    cld
+    push_regs 1
+    /* no cld: FMASK clears DF (gdt.c) */
     .if \smp
     /* it clobbers the caller-saved registers: the number and the tag come from the frame */
     call kernel_entry_lock
     mov F_RAX(%rsp), %rax
     mov F_ARGS + 8(%rsp), %rsi
     .endif
-    /* The one dispatcher: call and reply_recv try the fastpath first; every number goes
-     * to its handler in syscall_table, a number past the end to the last entry (ENOSYS). */
-    cmp $ASM_SYS_CALL, %rax
-    je 3f
-    cmp $ASM_SYS_REPLY_RECV, %rax
-    je 3f
-1:  cmp $ASM_SYS_COUNT, %rax
-    jb 7f
-    mov $ASM_SYS_COUNT, %eax
-7:  lea F_ARGS(%rsp), %rdi
-    lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot is free in a syscall */
-    movq $0, (%rsi)
+    /* The one dispatcher: one indexed jump; call and reply_recv go to their fastpath
+     * labels below, every other number to its handler in syscall_table, a number past
+     * the end to the last entry (ENOSYS). */
+    cmp $ASM_SYS_COUNT, %rax
+    jae 1f
+    jmp *syscall_jump\smp(, %rax, 8)
+1:  mov $ASM_SYS_COUNT, %eax
+syscall_slow\smp:
+    lea F_ARGS(%rsp), %rdi
+    lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot, pushed as 0 */
     call *syscall_table(, %rax, 8)
     cmp $-1, %rax               /* SYSRET_REGS_SET: the handler set the registers */
     je 2f
@@ -233,26 +241,61 @@ trap_return:
     mov %rbx, %rax
     jmp 6b
 
-    /* call and reply_recv: try the IPC fastpath (ipc/fastpath.c) when it is on and the
-     * tag in RSI is register-sized (no caps, length <= ASM_MSG_REGS: the one test of the
-     * fastpath's tag; the C side relies on it); it returns the thread to return to user
-     * as (its frame sits at the top of its kernel stack), or NULL for the slowpath */
-3:  cmpb $0, ipc_fastpath_enabled(%rip)
-    je 1b
-    test $ASM_TAG_CAPS_MASK, %esi
-    jnz 1b
-    cmp $ASM_MSG_REGS, %sil
-    ja 1b
-    mov %rax, %rdi
-    lea F_ARGS(%rsp), %rsi
-    call ipc_fastpath
+    /* call and reply_recv, when the fastpath is on (arch_syscall_fastpath points the
+     * table here): try the IPC fastpath (ipc/fastpath.c) if the tag in RSI is
+     * register-sized (no caps, length <= ASM_MSG_REGS: the one test of the fastpath's
+     * tag; the C side relies on it); it returns the frame of the thread to return to user
+     * as (at the top of its kernel stack), or NULL for the slowpath */
+syscall_call\smp:
+    fast_gate syscall_slow\smp, 1f
+    call ipc_fastpath_call
+    fast_leave \smp
+1:  call ipc_fastpath_call_long
+    jmp 3f
+syscall_reply_recv\smp:
+    fast_gate syscall_slow\smp, 1f
+    call ipc_fastpath_reply_recv
+3:  fast_leave \smp
+1:  call ipc_fastpath_reply_recv_long
+    jmp 3b
+4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
+    jmp syscall_slow\smp
+
+    /* the jump table: syscall_slow for every number; arch_syscall_fastpath (thread.c)
+     * points the CALL and REPLY_RECV entries at the labels above */
+    .globl syscall_jump\smp, syscall_slow\smp, syscall_call\smp, syscall_reply_recv\smp
+    .pushsection .data
+    .balign 8
+syscall_jump\smp:
+    .rept ASM_SYS_COUNT
+    .quad syscall_slow\smp
+    .endr
+    .popsection
+    .endm
+
+    /* after the fastpath: to user through the frame in RAX, or to 4f when it declined */
+    .macro fast_leave smp
     test %rax, %rax
     jz 4f
-    mov ARCH_THREAD_KSTACK_TOP(%rax), %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
-    jmp 8b
-4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
-    jmp 7b
+    mov %rax, %rsp
+    .if \smp
+    jmp syscall_return_smp
+    .else
+    jmp syscall_return
+    .endif
+    .endm
+
+    /* the fastpath's gate: a tag in RSI without caps and at most ASM_MSG_MAX words, else
+     * to \slow with the number in RAX; more than ASM_MSG_REGS words to \long; passes the
+     * argument array in RDI */
+    .macro fast_gate slow, long
+    lea F_ARGS(%rsp), %rdi
+    cmp $ASM_MSG_REGS, %si      /* the tag's caps (bits 8-15) 0 and its length <= 4 */
+    jbe 2f
+    cmp $ASM_MSG_MAX, %si
+    jbe \long
+    jmp \slow
+2:
     .endm
 
     .globl syscall_entry, syscall_entry_smp
@@ -261,9 +304,12 @@ syscall_entry:
 syscall_entry_smp:
     syscall_entry_body 1
 
-/* Return from a syscall frame with sysret, unless the return address is not canonical
- * (sysret would then fault in kernel mode: the known sysret hole): iretq handles that.
- * Only syscall frames come here (CS is the user code selector by construction).
+/* Return from a syscall frame with sysret. Only syscall frames come here (CS is the user
+ * code selector by construction), and their RIP is always canonical, so the sysret hole
+ * (a non-canonical RCX faults in kernel mode) cannot open: it is the address after a
+ * syscall instruction, below MM_USER_END + 2 since the last user page is never mapped, or
+ * one thread_set_regs checked against MM_USER_END (the debugger changes trap frames only,
+ * which leave through iretq). The check is where RIP is set, not on every exit.
  * syscall_return_smp releases the kernel lock first; a thread resumed in a system call
  * (thread_syscall_resume, switch.S) comes through syscall_return_any, which asks. */
     .globl syscall_return, syscall_return_smp, syscall_return_any
@@ -274,15 +320,10 @@ syscall_return_smp:
     call kernel_exit_unlock
     .globl syscall_return
 syscall_return:
-    mov F_RIP(%rsp), %rcx
-    shr $47, %rcx
-    jnz trap_return
-    mov F_RSP(%rsp), %rcx
-    mov %rcx, %gs:CPU_USER_RSP
-    pop_regs_inline
+    pop_regs_inline 1
     mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
     mov F_RFLAGS - F_VECTOR(%rsp), %r11
-    mov %gs:CPU_USER_RSP, %rsp
+    mov F_RSP - F_VECTOR(%rsp), %rsp
     cr3_to_user
     swapgs
     sysretq

@@ -80,9 +80,10 @@ UTEST(lab4, fast_results_match_slowpath)
     UT_ASSERT(stop_echo());
 }
 
-/* Long messages (the IPC buffer) never take the fastpath, yet arrive whole; plain ones right
- * after do take it again. */
-UTEST(lab4, long_messages_take_the_slowpath)
+/* Long messages (the IPC buffer) arrive whole, whichever path takes them (the kernel's long
+ * fastpath, ipc/fastpath.c, runs yours when both buffers are cached); plain ones right after
+ * take the fastpath. */
+UTEST(lab4, long_messages_arrive_whole)
 {
     UT_EQ(start_echo(), XR_OK);
     xr_ipc_buffer_t *buf = ut_self_ipcbuf();
@@ -90,12 +91,10 @@ UTEST(lab4, long_messages_take_the_slowpath)
     xr_msg_t m;
     UT_EQ(echo(0, 0, &m), XR_OK);
     for (unsigned len = XR_MSG_REGS + 1; len <= 12; len++) {
-        uint64_t h0 = hits();
         UT_EQ(echo(len, len * 100, &m), XR_OK);
         UT_EQ(XR_TAG_LEN(m.tag), len);
         for (unsigned i = 0; i < len; i++)
             UT_EQ(i < XR_MSG_REGS ? m.w[i] : buf->msg[i], len * 100 + i + 1);
-        UT_ASSERT(hits() - h0 <= 1); /* the server's reply_recv after it may be fast */
     }
     uint64_t h0 = hits();
     for (unsigned i = 0; i < 10; i++)

@@ -195,3 +195,22 @@ long case_ipc_oneway(uint64_t *raw, unsigned count, uint64_t arg)
 {
     return bench_ipc_run(arg & BENCH_CROSS, oneway_loop, arg & ~BENCH_CROSS, raw, count);
 }
+
+/* ipc_stub_nop: the call stub of oneway_loop, its syscall replaced by a 2-byte NOP (no
+ * kernel entry): what sel4bench subtracts from a one-way half (docs/bench/README.md). */
+long case_ipc_stub_nop(uint64_t *raw, unsigned count, uint64_t arg)
+{
+    const uint64_t tag = XR_TAG(BENCH_LABEL_TIMED, 0, XR_MSG_REGS);
+
+    (void)arg;
+    for (unsigned i = 0; i < count; i++) {
+        xr_msg_t m = {.tag = tag, .w = {1, 2, 3, 4}};
+        uint64_t t0 = bench_ts_begin();
+        long nr = xr_ipc_stub(XR_SYS_CALL, BENCH_SLOT_EP, &m, 1);
+        uint64_t t1 = bench_ts_end();
+        if (nr != XR_SYS_CALL || m.tag != tag)
+            return XR_ECORRUPT;
+        raw[i] = t1 - t0;
+    }
+    return XR_OK;
+}

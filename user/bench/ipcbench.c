@@ -36,6 +36,7 @@ static const bench_case_t cases[] = {
     {"ipc_call_cross_as", case_ipc_oneway, BENCH_CROSS | BENCH_ONEWAY_CALL, overhead_local, 0},
     {"ipc_replyrecv_cross_as", case_ipc_oneway, BENCH_CROSS | BENCH_ONEWAY_REPLY, overhead_local,
      0},
+    {"ipc_stub_nop", case_ipc_stub_nop, 0, overhead_local, 0},
     {"ipc_rt_cross_as_0w", case_ipc_rt, BENCH_CROSS | BENCH_ECHO(0), overhead_local, 0},
     {"ipc_rt_cross_as_16w", case_ipc_rt, BENCH_CROSS | BENCH_ECHO(16), overhead_local, 0},
     {"ipc_rt_cross_as_64w", case_ipc_rt, BENCH_CROSS | BENCH_ECHO(XR_MSG_MAX), overhead_local, 0},

@@ -62,6 +62,7 @@ long case_ipc_rt(uint64_t *raw, unsigned count, uint64_t arg);
 /* One-way halves of a 4-word round trip: BENCH_ONEWAY_CALL (to the server's receive) or
  * BENCH_ONEWAY_REPLY (from the server's reply_recv). */
 long case_ipc_oneway(uint64_t *raw, unsigned count, uint64_t arg);
+long case_ipc_stub_nop(uint64_t *raw, unsigned count, uint64_t arg);
 /* Starts a server of the case's own (a new endpoint at BENCH_SLOT_EP; ipcserver if cross, else a
  * thread of this process at BENCH_PRIO), runs loop(raw, count, arg) and ends the server; the
  * loop's error, else the server's end's. */

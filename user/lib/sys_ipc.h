@@ -16,17 +16,26 @@ typedef struct xr_msg {
 } xr_msg_t;
 
 /* One IPC system call: ep in RDI, m's tag and words in RSI, RDX, R10, R8, R9; on return
- * the same registers (and RDI, the badge) are copied back into m. Returns the error. */
-static inline long xr_ipc(long nr, uint64_t ep, xr_msg_t *m)
+ * the same registers (and RDI, the badge) are copied back into m. Returns the error.
+ * nop (a constant): a 2-byte NOP instead of the syscall, so that ipcbench can time the
+ * stub's own cost and subtract it from the one-way halves, as sel4bench does; m then comes
+ * back as sent, with the badge ep, and the result is nr. */
+static inline long xr_ipc_stub(long nr, uint64_t ep, xr_msg_t *m, int nop)
 {
     register uint64_t r10 __asm__("r10") = m->w[1];
     register uint64_t r8 __asm__("r8") = m->w[2];
     register uint64_t r9 __asm__("r9") = m->w[3];
     uint64_t rax = (uint64_t)nr, rdi = ep, rsi = m->tag, rdx = m->w[0];
-    __asm__ volatile("syscall"
-                     : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
-                     :
-                     : "rcx", "r11", "memory");
+#define XR_IPC_ASM(insn)                                                                           \
+    __asm__ volatile(insn                                                                          \
+                     : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)   \
+                     :                                                                             \
+                     : "rcx", "r11", "memory")
+    if (nop)
+        XR_IPC_ASM(".byte 0x66, 0x90"); /* xchg ax, ax: a 2-byte NOP */
+    else
+        XR_IPC_ASM("syscall");
+#undef XR_IPC_ASM
     m->badge = rdi;
     m->tag = rsi;
     m->w[0] = rdx;
@@ -34,6 +43,11 @@ static inline long xr_ipc(long nr, uint64_t ep, xr_msg_t *m)
     m->w[2] = r8;
     m->w[3] = r9;
     return (long)rax;
+}
+
+static inline long xr_ipc(long nr, uint64_t ep, xr_msg_t *m)
+{
+    return xr_ipc_stub(nr, ep, m, 0);
 }
 
 static inline long xr_send(xr_cap_t ep, xr_msg_t *m)
