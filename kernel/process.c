@@ -12,6 +12,20 @@ static kcache_t process_cache;
 
 static void process_end(process_t *p, unsigned status, unsigned code);
 
+/* p has ended: tell each watcher and let go of its notification (whose destruction, if
+ * this was the last reference, is queued: the caller may be tearing down). */
+static void watchers_signal(process_t *p)
+{
+    for (unsigned i = 0; i < XR_PROC_WATCHES; i++) {
+        notification_t *n = p->watch[i].ntfn;
+        if (!n)
+            continue;
+        p->watch[i].ntfn = NULL;
+        notification_signal(n, p->watch[i].bits);
+        kobj_unref_deferred(&n->obj);
+    }
+}
+
 process_t *process_current(void)
 {
     thread_t *t = thread_current();
@@ -100,6 +114,30 @@ static void process_end(process_t *p, unsigned status, unsigned code)
         if (c->status == XR_PROC_RUNNING)
             kobj_defer(&c->obj, end_unused);
     initproc_terminated(p);
+    watchers_signal(p);
+}
+
+kerr_t process_watch(process_t *p, notification_t *n, uint64_t bits)
+{
+    if (p->status != XR_PROC_RUNNING) {
+        notification_signal(n, bits);
+        return XR_OK;
+    }
+    unsigned free = XR_PROC_WATCHES;
+    for (unsigned i = 0; i < XR_PROC_WATCHES; i++) {
+        if (p->watch[i].ntfn == n) {
+            p->watch[i].bits = bits;
+            return XR_OK;
+        }
+        if (!p->watch[i].ntfn && free == XR_PROC_WATCHES)
+            free = i;
+    }
+    if (free == XR_PROC_WATCHES)
+        return XR_EBUSY;
+    kobj_ref(&n->obj); /* a watching notification lives until p ends */
+    p->watch[free].ntfn = n;
+    p->watch[free].bits = bits;
+    return XR_OK;
 }
 
 void process_terminate(process_t *p, unsigned status, unsigned code)

@@ -29,6 +29,12 @@ typedef struct process {
     uint32_t memobj_maps;  /* memory-object mapping records naming it (mm/memobj.c) */
     unsigned status;       /* XR_PROC_* */
     unsigned code;         /* exit code or fault vector */
+    /* Signalled (bits OR'ed in) when the process ends, then let go; each holds a reference
+     * on its notification until then, so deleting the notification's caps first is safe. */
+    struct {
+        struct notification *ntfn;
+        uint64_t bits;
+    } watch[XR_PROC_WATCHES];
     char name[16];
 } process_t;
 
@@ -44,6 +50,10 @@ process_t *process_create(struct process *parent, const mm_quota_t *q, const cha
 /* End p: kill its threads, delete its caps, destroy its address space, end its children,
  * keep only the object with its status (XR_PROC_EXITED or XR_PROC_KILLED and code). */
 void process_terminate(process_t *p, unsigned status, unsigned code);
+/* When p ends, signal bits on n (at once if p has ended). A watch by n again replaces its
+ * bits; XR_EBUSY when XR_PROC_WATCHES other notifications watch p already. Takes a
+ * reference on n, dropped when p ends. */
+kerr_t process_watch(process_t *p, struct notification *n, uint64_t bits);
 /* p gained a thread, or one of its threads died (thread.c): its caps to other processes
  * count as holders while it has threads; with none left and no holder, p ends. */
 void process_thread_new(process_t *p);

@@ -1,6 +1,7 @@
 /* The process system calls: create a process with a quota carved from the caller's,
- * read its status, kill it, give it a cap. What init (and any process holding the caps)
- * uses to build other processes; each decodes fully before it acts. */
+ * read its status, watch for its end, kill it, give it a cap. What init (and any process holding
+ * the caps) uses to build other processes; each decodes fully before it acts. */
+#include "ipc/ipc.h"
 #include "kernel/syscall.h"
 
 process_t *sys_process(uint64_t slot, unsigned rights, kerr_t *err)
@@ -60,6 +61,22 @@ SYSCALL(process_status)
     if (p)
         *value = p->status | (uint64_t)p->code << 8;
     return err;
+}
+
+/* (proc, ntfn, bits): READ on proc as for its status, WRITE on ntfn as for a signal. A
+ * process that has ended is accepted (the watch fires at once). */
+SYSCALL(process_watch)
+{
+    kerr_t err;
+    process_t *p = sys_object(a[0], XR_OBJ_PROCESS, XR_RIGHT_READ, &err);
+    if (!p)
+        return err;
+    notification_t *n = sys_object(a[1], XR_OBJ_NOTIFICATION, XR_RIGHT_WRITE, &err);
+    if (!n)
+        return err;
+    if (!a[2])
+        return XR_EINVAL;
+    return process_watch(p, n, a[2]);
 }
 
 SYSCALL(process_kill)

@@ -222,6 +222,7 @@ const sys_handler_t syscall_table[XR_SYS_COUNT + 1] = {
     [XR_SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
     [XR_SYS_MEMORY_CREATE] = sys_memory_create,
     [XR_SYS_IRQ_BIND] = sys_irq_bind,
+    [XR_SYS_PROCESS_WATCH] = sys_process_watch,
     [XR_SYS_COUNT] = sys_nosys, /* every number past the end */
 };
 

@@ -78,6 +78,7 @@ SYSCALL(process_create);
 SYSCALL(process_status);
 SYSCALL(process_kill);
 SYSCALL(process_give_cap);
+SYSCALL(process_watch);
 /* kernel/sys_thread.c */
 SYSCALL(thread_create);
 SYSCALL(thread_set_regs);

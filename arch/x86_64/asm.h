@@ -41,7 +41,7 @@
  * _Static_assert in thread.c). */
 #define ASM_SYS_CALL       33
 #define ASM_SYS_REPLY_RECV 35
-#define ASM_SYS_COUNT      46
+#define ASM_SYS_COUNT      47
 #define ASM_TAG_CAPS_MASK  0xff00 /* XR_TAG_CAPS's bits of a message tag */
 #define ASM_MSG_REGS       4      /* XR_MSG_REGS; XR_TAG_LEN is the tag's low byte */
 #define ASM_MSG_MAX        64     /* XR_MSG_MAX */

@@ -70,6 +70,8 @@ enum xr_syscall {
                                  to the caller; its cap (R|W|G) goes to dst */
     XR_SYS_IRQ_BIND,          /* (irq, ntfn) each interrupt on the line signals ntfn (its
                                  cap's badge, 0: bit 0); ntfn 0 unbinds and masks the line */
+    XR_SYS_PROCESS_WATCH,     /* (proc, ntfn, bits) when proc ends, OR bits into ntfn (at once if
+                                 it has ended); XR_PROC_WATCHES watchers per process */
     XR_SYS_COUNT
 };
 
@@ -115,6 +117,9 @@ enum xr_info {
 
 /* The largest budget XR_SYS_PROCESS_CREATE accepts (larger: XR_ENOMEM). */
 #define XR_QUOTA_MAX (1ul << 40)
+
+/* XR_SYS_PROCESS_WATCH: how many notifications may watch one process (its parent and init). */
+#define XR_PROC_WATCHES 2
 
 /* XR_SYS_PROCESS_STATUS: low byte; the exit code or fault vector in bits 8.. */
 #define XR_PROC_RUNNING 1u

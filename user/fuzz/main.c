@@ -49,6 +49,7 @@ const char *const fz_call_names[XR_SYS_COUNT] = {
     "thread_set_fault",
     "memory_create",
     "irq_bind",
+    "process_watch",
 };
 
 int main(uint64_t arg)

@@ -237,12 +237,14 @@ static void op_thread(fz_ctx_t *c)
     }
 }
 
-/* Processes: kill (an agent mid-call, an empty process, one in a chain), status. */
+/* Processes: kill (an agent mid-call, an empty process, one in a chain), watch, status. */
 static void op_process(fz_ctx_t *c)
 {
     xr_cap_t p = fz_slot(c);
     if (fz_chance(c, 3))
         fz_sys(XR_SYS_PROCESS_KILL, p, 0, 0, 0, 0, 0);
+    else if (fz_chance(c, 2))
+        fz_sys(XR_SYS_PROCESS_WATCH, p, ntfn_slot(c), fz_chance(c, 4) ? 0 : fz_arg(c), 0, 0, 0);
     else
         fz_sys(XR_SYS_PROCESS_STATUS, p, 0, 0, 0, 0, 0);
 }

@@ -1,8 +1,9 @@
 /* init's service manager (the normal boot): starts the services /etc/services lists, keeps the
  * process table (services and the programs the C library registers), answers init's protocol
  * (user/init/init_proto.h: REGISTER, LOOKUP, PS, KILL, REAP) and restarts a service that dies, with
- * a back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms,
- * so the supervision runs between requests. docs/processes.md §8. */
+ * a back-off. One thread serves; a ticker thread signals a notification bound to it every 100 ms
+ * (bit 0), and the kernel signals it (bit 1) when a process init watches ends, so the supervision
+ * runs between requests. docs/processes.md §8. */
 #include "services.h"
 #include "startup.h"
 #include "user/console/con_proto.h"
@@ -10,7 +11,9 @@
 #include "user/init/init_proto.h"
 #include "utest.h" /* ut_thread: a thread of init with its own stack */
 
-#define M_TICK      88 /* the ticker's notification */
+#define M_TICK      88 /* the ticker's notification; a watched process's end signals it too */
+#define M_TICKED    1  /* its bits: the ticker's (its cap's badge 0) */
+#define M_DIED      2  /* XR_SYS_PROCESS_WATCH's */
 #define M_EP        89 /* init's endpoint */
 #define M_RECV      90 /* where a REGISTER's cap lands */
 #define M_TMP       91
@@ -49,6 +52,7 @@ typedef struct entry {
     xr_cap_t proc; /* its process cap (R|W) in init */
     svc_t *svc;    /* the service it is, or NULL for a user program */
     bool used;
+    bool watched; /* its end signals M_DIED (else each tick reads its status) */
 } entry_t;
 
 static entry_t table[ENTRIES];
@@ -126,6 +130,12 @@ static void entry_drop(entry_t *e)
         xr_cap_delete(e->proc + 1);
     }
     e->used = false;
+}
+
+/* Asks the kernel to signal M_DIED when e's process ends. */
+static void entry_watch(entry_t *e)
+{
+    e->watched = xr_process_watch(e->proc, M_TICK, M_DIED) == XR_OK;
 }
 
 /* What a C-library program gets from init: its init cap (badge = pid), the console. */
@@ -226,6 +236,8 @@ static long svc_start(svc_t *s)
         err = xr_endpoint_create(ep); /* kept across restarts: clients keep their caps */
     if (!err && (s->caps & C_ENDPOINT))
         err = xr_process_give_cap(e->proc, ep, CON_SLOT_EP, XR_RIGHT_READ);
+    if (!err)
+        entry_watch(e);
     err = err ? err : xr_thread_start(e->proc + 1);
     if (err) {
         xr_process_kill(e->proc);
@@ -327,16 +339,17 @@ static void svc_ended(svc_t *s, uint64_t st)
     }
 }
 
-static void supervise(void)
+/* bits: M_TICKED (a tick passed), M_DIED (a watched process ended: read their statuses). */
+static void supervise(uint64_t bits)
 {
-    ticks++;
+    ticks += bits & M_TICKED;
     for (int i = 0; i < ENTRIES; i++) {
         entry_t *e = &table[i];
         uint64_t st = 0;
         /* The entries of what started before the manager stay: fs is restarted in place below,
          * and a dead pager or block driver stays listed as such. */
-        if (!e->used || !own_slot(e) || xr_process_status(e->proc, &st) != XR_OK ||
-            xr_status_state(st) == XR_PROC_RUNNING)
+        if (!e->used || !own_slot(e) || (e->watched && !(bits & M_DIED)) ||
+            xr_process_status(e->proc, &st) != XR_OK || xr_status_state(st) == XR_PROC_RUNNING)
             continue;
         svc_t *s = e->svc;
         entry_drop(e);
@@ -389,6 +402,7 @@ static long op_register(xr_msg_t *m, int caller)
         entry_drop(e);
         return err;
     }
+    entry_watch(e);
     m->w[0] = (uint64_t)e->pid;
     return XR_OK;
 }
@@ -544,7 +558,7 @@ _Noreturn void svc_manage(void)
             continue;
         }
         if (XR_TAG_LABEL(m.tag) == XR_LABEL_NOTIFY) {
-            supervise();
+            supervise(m.badge);
             continue;
         }
         long status = dispatch(&m);

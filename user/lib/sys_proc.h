@@ -63,6 +63,13 @@ static inline long xr_process_kill(xr_cap_t proc)
     return xr_syscall1(XR_SYS_PROCESS_KILL, proc);
 }
 
+/* When proc ends (exit, kill, fault), OR bits into ntfn; at once if it has ended. Needs READ on
+ * proc and WRITE on ntfn; XR_EINVAL for bits 0, XR_EBUSY when XR_PROC_WATCHES others watch it. */
+static inline long xr_process_watch(xr_cap_t proc, xr_cap_t ntfn, uint64_t bits)
+{
+    return xr_syscall3(XR_SYS_PROCESS_WATCH, proc, ntfn, bits);
+}
+
 /* Copies the caller's cap src, with rights & rights_mask, into proc's empty slot dst. */
 static inline long xr_process_give_cap(xr_cap_t proc, xr_cap_t src, xr_cap_t dst,
                                        uint32_t rights_mask)

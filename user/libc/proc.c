@@ -1,7 +1,8 @@
 /* Processes: the C library spawns its children itself (it holds its own process cap and quota),
  * registers each with init (which gives it a pid, init's cap and the console), and waits for them
- * by reading their status. Also the cap-slot allocator, the IPC buffer and init's calls.
- * Lock: proc_lock guards the slot bitmap and the child table (a leaf). */
+ * on one notification the kernel signals when any watched child ends (XR_SYS_PROCESS_WATCH), then
+ * reads their status. Also the cap-slot allocator, the IPC buffer and init's calls.
+ * Lock: proc_lock guards the slot bitmap, the child table and the notification (a leaf). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,8 +32,11 @@ static uint64_t slot_bits[2]; /* slots PROC_SLOT_DYNAMIC..255 */
 static struct child {
     pid_t pid;
     xr_cap_t proc, thread;
-    int sig; /* the signal this process sent it, or 0 */
+    int sig;      /* the signal this process sent it, or 0 */
+    bool watched; /* its end signals child_ntfn (else waitpid polls for it) */
 } children[CHILDREN];
+static xr_cap_t child_ntfn;     /* bit 0: some watched child ended; 0 until the first spawn */
+static bool child_ntfn_busy;    /* a thread blocks on it: only one may (a signal wakes one) */
 static pid_t local_pids = 1000; /* pids when there is no init to ask */
 
 xr_cap_t slot_alloc(void)
@@ -323,6 +327,23 @@ static long describe_fds(proc_spawn_t *sp, ofd_t *plan[PROC_SPAWN_FDS], xr_cap_t
     return XR_OK;
 }
 
+/* Asks the kernel to signal child_ntfn when proc ends (making the notification on first use).
+ * False when it cannot (no slot, quota, or the process's watch slots are full): waitpid polls. */
+static bool child_watch(xr_cap_t proc)
+{
+    __retarget_lock_acquire_recursive(&proc_lock);
+    if (!child_ntfn) {
+        xr_cap_t s = slot_alloc();
+        if (s && xr_notify_create(s) == XR_OK)
+            child_ntfn = s;
+        else
+            slot_free(s);
+    }
+    bool ok = child_ntfn && xr_process_watch(proc, child_ntfn, 1) == XR_OK;
+    __retarget_lock_release_recursive(&proc_lock);
+    return ok;
+}
+
 static int spawn_image(pid_t *pidp, const char *path, void *image, size_t size,
                        ofd_t *plan[PROC_SPAWN_FDS], char *const argv[], char *const envp[])
 {
@@ -362,6 +383,7 @@ static int spawn_image(pid_t *pidp, const char *path, void *image, size_t size,
     err = err ? err : describe_fds(&sp, plan, ps, shared);
     err = err ? err : xr_map_anon(ps, PROC_SPAWN_VA, 0);
     err = err ? err : xr_mem_write(ps, PROC_SPAWN_VA, &sp, sizeof(sp));
+    bool watched = !err && child_watch(ps);
     err = err ? err : xr_thread_start(ts);
     if (err) {
         for (int i = 0; i < PROC_SPAWN_FDS; i++)
@@ -374,7 +396,7 @@ static int spawn_image(pid_t *pidp, const char *path, void *image, size_t size,
         slot_free(ts);
         return sys_errno(err);
     }
-    *c = (struct child){pid, ps, ts, 0};
+    *c = (struct child){pid, ps, ts, 0, watched};
     if (pidp)
         *pidp = pid;
     return 0;
@@ -442,16 +464,42 @@ static int wait_status(const struct child *c, uint64_t st)
     }
 }
 
+/* Returns when a child may have ended: at a signal of child_ntfn when every child waited for is
+ * watched (polled: one is not) and no other thread blocks there; else after a yield (the first 64
+ * rounds: a short child ends within a few time slices) or a tick (a long one then costs little). */
+static void child_wait(unsigned round, bool polled)
+{
+    bool block = false;
+    __retarget_lock_acquire_recursive(&proc_lock);
+    if (!polled && child_ntfn && !child_ntfn_busy)
+        block = child_ntfn_busy = true;
+    __retarget_lock_release_recursive(&proc_lock);
+    if (block) {
+        uint64_t bits;
+        long err = xr_wait(child_ntfn, &bits);
+        __retarget_lock_acquire_recursive(&proc_lock);
+        child_ntfn_busy = false;
+        __retarget_lock_release_recursive(&proc_lock);
+        if (err == XR_OK)
+            return;
+    }
+    if (round < 64)
+        xr_yield();
+    else
+        xr_sleep_us(1000);
+}
+
 pid_t waitpid(pid_t pid, int *status, int options)
 {
     for (unsigned round = 0;; round++) {
-        bool any = false;
+        bool any = false, polled = false;
         for (int i = 0; i < CHILDREN; i++) {
             struct child *c = &children[i];
             uint64_t st = 0;
             if (c->pid == 0 || (pid > 0 && c->pid != pid))
                 continue;
             any = true;
+            polled |= !c->watched;
             if (xr_process_status(c->proc, &st) != XR_OK || xr_status_state(st) == XR_PROC_RUNNING)
                 continue;
             pid_t done = c->pid;
@@ -470,12 +518,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
             return sys_fail(ECHILD);
         if (options & WNOHANG)
             return 0;
-        /* A short child ends within a few time slices: yield to it (it runs at our priority)
-         * for a while, then poll once a tick so that a long one costs nothing. */
-        if (round < 64)
-            xr_yield();
-        else
-            xr_sleep_us(1000);
+        child_wait(round, polled);
     }
 }
 
