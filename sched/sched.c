@@ -26,7 +26,8 @@ static bool ticking[ARCH_MAX_CPUS];          /* the CPU's periodic tick runs */
 uint64_t sched_workers;                      /* bit n: CPU n is a worker (workers=) */
 static thread_t *sleepers;                   /* every CPU's, sorted by wake_tick */
 static uint64_t ticks;
-static unsigned next_cpu; /* placement of threads started anywhere: round robin */
+static unsigned next_cpu;   /* placement of threads started anywhere: round robin */
+static unsigned dead_count; /* threads on every CPU's dead list: one test after a switch */
 
 static struct runqueue *rq(void)
 {
@@ -57,18 +58,38 @@ static int highest(const struct runqueue *q)
     return -1;
 }
 
+/* Queue t at the tail of priority prio on q, whose CPU's hot state is h. The callers pass the
+ * queue, the state and the priority they already hold: these run on every yield and switch. */
+static inline void runq_push(struct runqueue *q, sched_hot_t *h, thread_t *t, unsigned prio)
+{
+    tq_push(&q->queue[prio], t);
+    q->bitmap[prio / 64] |= 1ul << (prio % 64);
+    q->nrunnable++;
+    if ((int)prio > h->best)
+        h->best = (int)prio;
+}
+
+/* Take t, queued at priority prio on q, off it (h: q's CPU's hot state). */
+static inline void runq_pull(struct runqueue *q, sched_hot_t *h, thread_t *t, unsigned prio)
+{
+    tq_remove(&q->queue[prio], t);
+    if (tq_empty(&q->queue[prio])) {
+        q->bitmap[prio / 64] &= ~(1ul << (prio % 64));
+        if ((int)prio == h->best)
+            h->best = highest(q);
+    }
+    q->nrunnable--;
+}
+
 void sched_enqueue(thread_t *t)
 {
-    unsigned cpu = t->cpu;
+    unsigned cpu = t->cpu, prio = t->prio;
     struct runqueue *q = &rqs[cpu];
     sched_hot_t *h = sched_hot_of(cpu);
     kassert(t != q->idle && !on_queue(t));
-    tq_push(&q->queue[t->prio], t);
-    q->bitmap[t->prio / 64] |= 1ul << (t->prio % 64);
-    q->nrunnable++;
-    if (t->prio > h->best)
-        h->best = t->prio;
-    bool now = h->current && (t->prio > h->current->prio || h->current == q->idle);
+    runq_push(q, h, t, prio);
+    thread_t *cur = h->current;
+    bool now = cur && (prio > cur->prio || cur == q->idle);
     if (now)
         h->need_switch = true;
     /* a worker running its one thread without a tick: a second thread needs the tick back
@@ -79,14 +100,7 @@ void sched_enqueue(thread_t *t)
 
 static void runq_remove(thread_t *t)
 {
-    struct runqueue *q = &rqs[t->cpu];
-    tq_remove(&q->queue[t->prio], t);
-    if (tq_empty(&q->queue[t->prio])) {
-        q->bitmap[t->prio / 64] &= ~(1ul << (t->prio % 64));
-        if (t->prio == sched_hot_of(t->cpu)->best)
-            sched_hot_of(t->cpu)->best = highest(q);
-    }
-    q->nrunnable--;
+    runq_pull(&rqs[t->cpu], sched_hot_of(t->cpu), t, t->prio);
 }
 
 static void sleep_remove(thread_t *t)
@@ -135,6 +149,7 @@ static void reap_dead(struct runqueue *q)
         }
         *pp = t->q_next;
         t->q_next = NULL;
+        dead_count--;
         thread_reap(t);
     }
 }
@@ -170,23 +185,43 @@ sched_acct_t sched_cpu_acct(unsigned cpu)
     return cpu < ARCH_MAX_CPUS ? cpu_acct[cpu] : (sched_acct_t){0};
 }
 
+/* The thread to run next on CPU me (q, h: its queue and hot state), prev running: the head of
+ * the highest non-empty queue, or the idle thread, taken off its queue. A runnable prev goes to
+ * the tail of its queue first (round robin), except when nothing of its priority or above is
+ * queued: then it is what that would pick, and it runs on without touching the queues (a yield
+ * with nothing else to run costs a few tests). The yield path: every instruction here counts in
+ * yield_same_prio and thread_switch_yield (docs/bench). */
+static thread_t *pick_next(struct runqueue *q, sched_hot_t *h, thread_t *prev, unsigned me)
+{
+    bool requeue = prev->state == TS_RUNNABLE && prev != q->idle && prev != &q->boot;
+    if (requeue && prev->cpu == me) {
+        unsigned prio = prev->prio;
+        if ((int)prio > h->best)
+            return prev;
+        runq_push(q, h, prev, prio); /* (sched_enqueue's wake-up tests cannot apply to it) */
+    } else if (requeue) {
+        sched_enqueue(prev); /* moved: to its new CPU's queue */
+    }
+    int p = h->best;
+    kassert(p == highest(q));
+    if (p < 0)
+        return q->idle;
+    thread_t *next = q->queue[p].head;
+    runq_pull(q, h, next, (unsigned)p);
+    return next;
+}
+
 void sched_schedule(void)
 {
     unsigned me = arch_cpu_id();
     struct runqueue *q = &rqs[me];
     sched_hot_t *h = sched_here();
     thread_t *prev = h->current;
-    if (prev != q->idle && prev->state == TS_RUNNABLE && prev != &q->boot)
-        sched_enqueue(prev); /* round robin: to the tail of its queue (its CPU's, if moved) */
-    int p = highest(q);
-    thread_t *next = q->idle;
-    if (p >= 0) {
-        next = q->queue[p].head;
-        runq_remove(next);
-    }
-    if (prev->state == TS_DEAD && prev != &q->boot && !prev->reaped) {
+    thread_t *next = pick_next(q, h, prev, me);
+    if (unlikely(prev->state == TS_DEAD) && prev != &q->boot && !prev->reaped) {
         prev->q_next = q->dead;
         q->dead = prev;
+        dead_count++;
     }
     h->need_switch = false;
     next->slice = SCHED_SLICE_TICKS;
@@ -200,10 +235,9 @@ void sched_schedule(void)
         if (next->proc)
             mm_as_switch(next->proc->as);
         arch_switch(&prev->arch, &next->arch);
-        q = rq(); /* this thread may have come back on another CPU */
     }
-    if (unlikely(q->dead))
-        reap_dead(q);
+    if (unlikely(dead_count))
+        reap_dead(rq()); /* (this thread may have come back on another CPU) */
 }
 
 void sched_yield(void)

@@ -1,7 +1,7 @@
-/* What ipcbench's files share (ipcbench.c: start-up, the case table and the JSON; peer.c: its
- * second thread; cases_sched.c, cases_ipc.c, cases_chan.c: the cases by topic): its slots and
- * addresses, and each case's functions. Every case function is a bench_fn_t (bench.h): it fills
- * raw[0..count) and takes the argument its line of the case table gives. */
+/* What ipcbench's files share (ipcbench.c: start-up, the case tables and the JSON; peer.c: its
+ * second thread; cases_sched.c, cases_ipc.c, cases_chan.c, cases_smp.c: the cases by topic): its
+ * slots and addresses, and each case's functions. Every case function is a bench_fn_t (bench.h):
+ * it fills raw[0..count) and takes the argument its line of the case table gives. */
 #ifndef USER_BENCH_IPCBENCH_H
 #define USER_BENCH_IPCBENCH_H
 
@@ -28,8 +28,15 @@
 
 /* ---- peer.c: the second thread of a two-thread case. ---- */
 
+#define BENCH_STACK_SIZE (4 * 4096ul) /* a thread's stack */
+
 /* A writable page at va in this process, or XR_OK if an earlier case mapped it. */
 long bench_map_page(uint64_t va);
+/* Starts a new thread of this process at slot: at entry(arg) on the stack of BENCH_STACK_SIZE
+ * bytes from stack (mapped here, like its IPC buffer page at ipcbuf), priority prio. Returns an
+ * XR_* code (the slot is empty again on an error). */
+long bench_thread_start(xr_cap_t slot, uint64_t entry, uint64_t stack, uint64_t ipcbuf,
+                        uint64_t arg, unsigned prio);
 /* Starts fn(arg) in a new thread of this process at priority prio, at BENCH_SLOT_PEER, with its
  * own stack and its IPC buffer at BENCH_PEER_IPCBUF_VA; the thread ends when fn returns. Only
  * one peer at a time. Returns an XR_* code. */
@@ -37,6 +44,8 @@ long bench_peer_start(void (*fn)(uint64_t), uint64_t arg, unsigned prio);
 /* Lets the peer run until it has ended (sleeping, so that a peer of lower priority runs too),
  * then deletes its cap; XR_OK, or XR_EBUSY when it did not end. */
 long bench_peer_join(void);
+/* The same for any thread of this process (its cap at thread). */
+long bench_thread_join(xr_cap_t thread);
 
 /* ---- cases_sched.c: kernel entry, the scheduler, notifications. ---- */
 
@@ -80,5 +89,17 @@ long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg); /* arg: batch |
 long case_chan_bulk(uint64_t *raw, unsigned count, uint64_t size);
 long case_ipc_copy(uint64_t *raw, unsigned count, uint64_t size);
 long case_memcpy(uint64_t *raw, unsigned count, uint64_t size);
+
+/* ---- cases_smp.c: across cores (bench=smp); every figure counts all cores' instructions. ---- */
+
+#define BENCH_SMP_ROUNDS    20u   /* samples of an ipc_tput_* case */
+#define BENCH_SMP_CHAN_LAPS 1000u /* samples of a cross-core channel case */
+
+long overhead_smp_tput(uint64_t *raw, unsigned count, uint64_t pairs);
+long overhead_smp_chan(uint64_t *raw, unsigned count, uint64_t arg);
+/* Calls of pairs client/server pairs, pair p on CPU p: per call. */
+long case_smp_tput(uint64_t *raw, unsigned count, uint64_t pairs);
+/* 64-byte messages from CPU 0 to CPU 1 in batches of batch (1: chan_send): per message. */
+long case_smp_chan(uint64_t *raw, unsigned count, uint64_t batch);
 
 #endif

@@ -45,7 +45,8 @@ static long bench_start(void)
     if (!image)
         return XR_ENOENT;
     uint64_t arg = BENCH_CMDLINE_VA | init_cmdline_has("bench=quick");
-    long err = xr_spawn_elf(image, size, 512, arg, 100, INIT_SLOT_PROC, INIT_SLOT_THREAD);
+    /* 640 frames: a kernel pool of 64 (sys_process.c) holds bench=smp's 4 pairs of threads */
+    long err = xr_spawn_elf(image, size, 640, arg, 100, INIT_SLOT_PROC, INIT_SLOT_THREAD);
     if (err)
         return err;
     err = xr_map_anon(INIT_SLOT_PROC, BENCH_CMDLINE_VA, 0);
