@@ -3,6 +3,7 @@
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
 
+#include "config.h" /* CONFIG_DEBUG, below: without it every kassert vanished silently */
 #include "lib/cmdline.h"
 #include "lib/types.h"
 
