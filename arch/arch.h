@@ -239,7 +239,9 @@ static inline void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
     __asm__ volatile("movq %0, %%gs:8" ::"r"(to->kstack_top)); /* CPU_KSTACK */
     to->parked = false;
 }
-void arch_fpu_init(void);
+/* Set up the FPU state switch: with want = FPU_AUTO (lib/cmdline.h) the best instructions
+ * the CPU has, else the ones asked for if the CPU has them (a warning and the best if not). */
+void arch_fpu_init(unsigned want);
 void arch_fpu_area_init(void *area);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);

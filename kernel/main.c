@@ -81,8 +81,8 @@ static void banner(void)
     boot_screen_banner(&kboot);
     banner_cpu();
     banner_acpi();
-    kprintf("config: fastpath=%d kpti=%d pcid=%d smp=%d workers=%lx test=%s log=%d\n",
-            kconfig.fastpath, kconfig.kpti, kconfig.pcid, kconfig.smp, kconfig.workers,
+    kprintf("config: fastpath=%d kpti=%d pcid=%d smp=%d workers=%lx fpu=%d test=%s log=%d\n",
+            kconfig.fastpath, kconfig.kpti, kconfig.pcid, kconfig.smp, kconfig.workers, kconfig.fpu,
             kconfig.test[0] ? kconfig.test : "none", kconfig.log);
 }
 
@@ -175,7 +175,7 @@ void kmain(uint32_t mb_phys)
     if (cpus > 1 && kconfig.pcid)
         kprintf("smp: PCIDs off with several cores (no per-core PCID bookkeeping yet)\n");
     arch_pcid_setup(kconfig.pcid && cpus == 1);
-    arch_fpu_init();
+    arch_fpu_init((unsigned)kconfig.fpu);
     arch_cpu_local_init(kconfig.kpti);
     mm_objects_init();
     process_init();

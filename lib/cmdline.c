@@ -173,9 +173,24 @@ static bool set_gdb(config_t *cfg, struct slice v)
     return true;
 }
 
+static bool set_fpu(config_t *cfg, struct slice v)
+{
+    static const char *const modes[] = {"auto", "xsaveopt", "xsave", "fxsave"};
+
+    _Static_assert(ARRAY_SIZE(modes) == FPU_FXSAVE + 1, "one name per FPU mode");
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (slice_is(v, modes[i])) {
+            cfg->fpu = (int)i;
+            return true;
+        }
+    }
+    return false;
+}
+
 static const struct option options[] = {
-    {"fastpath", set_fastpath}, {"kpti", set_kpti}, {"pcid", set_pcid}, {"smp", set_smp},
-    {"workers", set_workers},   {"test", set_test}, {"log", set_log},   {"gdb", set_gdb},
+    {"fastpath", set_fastpath}, {"kpti", set_kpti},       {"pcid", set_pcid},
+    {"smp", set_smp},           {"workers", set_workers}, {"test", set_test},
+    {"log", set_log},           {"gdb", set_gdb},         {"fpu", set_fpu},
 };
 
 void config_defaults(config_t *cfg)
@@ -189,6 +204,7 @@ void config_defaults(config_t *cfg)
         .test = "",
         .log = LOG_INFO,
         .gdb = GDB_OFF,
+        .fpu = FPU_AUTO,
     };
 }
 

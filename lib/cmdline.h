@@ -9,6 +9,9 @@
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 /* gdb=off (or 0): no stub; gdb=com2: the stub listens on COM2; gdb=wait: it also stops at boot. */
 enum gdb_mode { GDB_OFF = 0, GDB_COM2 = 1, GDB_WAIT = 2 };
+/* fpu=: the instructions that switch the FPU state between threads; auto picks the best the
+ * CPU has (XSAVEOPT, else XSAVE, else FXSAVE). The others are for comparing their costs. */
+enum fpu_mode { FPU_AUTO = 0, FPU_XSAVEOPT = 1, FPU_XSAVE = 2, FPU_FXSAVE = 3 };
 
 typedef struct config {
     int fastpath;     /* 0/1, default 1 */
@@ -19,6 +22,7 @@ typedef struct config {
     char test[16];    /* test suite to run: "" (default, none), "kernel", "user", "bench", ... */
     int log;          /* enum log_level, default LOG_INFO; error|warn|info|debug or 0..3 */
     int gdb;          /* enum gdb_mode: the GDB stub on COM2; off|com2|wait, default off */
+    int fpu;          /* enum fpu_mode: auto|xsaveopt|xsave|fxsave, default auto */
 } config_t;
 
 /*

@@ -23,11 +23,33 @@ static void xsetbv(uint32_t reg, uint64_t v)
     __asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-void arch_fpu_init(void)
+/* The kind want asks for (FPU_* of lib/cmdline.h, FPU_AUTO: none in particular), if the CPU
+ * has it; else best, the best it has. */
+static uint8_t chosen_kind(unsigned want, uint8_t best)
+{
+    static const uint8_t kind_of[] = {[FPU_XSAVEOPT] = ARCH_FPU_XSAVEOPT,
+                                      [FPU_XSAVE] = ARCH_FPU_XSAVE,
+                                      [FPU_FXSAVE] = ARCH_FPU_FXSAVE};
+    if (want == FPU_AUTO || want >= ARRAY_SIZE(kind_of))
+        return best;
+    if (kind_of[want] < best) { /* the enum runs from the best to the plainest */
+        log_warn("fpu: fpu= asks for what this CPU lacks; using the best it has\n");
+        return best;
+    }
+    return kind_of[want];
+}
+
+void arch_fpu_init(unsigned want)
 {
     uint32_t r[4];
     write_cr0((read_cr0() & ~(1ul << 2)) | (1ul << 1) | (1ul << 5)); /* EM off, MP, NE */
-    use_xsave = arch_cpu_info()->xsave;
+    uint8_t best = ARCH_FPU_FXSAVE;
+    if (arch_cpu_info()->xsave) {
+        cpuid(0xd, 1, r);
+        best = (r[0] & 1) ? ARCH_FPU_XSAVEOPT : ARCH_FPU_XSAVE;
+    }
+    arch_fpu_kind = chosen_kind(want, best);
+    use_xsave = arch_fpu_kind != ARCH_FPU_FXSAVE;
     area_size = 512;
     if (use_xsave) {
         write_cr4(read_cr4() | CR4_OSXSAVE);
@@ -36,9 +58,7 @@ void arch_fpu_init(void)
         xsetbv(0, xcr0);
         cpuid(0xd, 0, r);
         area_size = r[1]; /* for the components now enabled */
-        cpuid(0xd, 1, r);
-        /* XSAVEOPT writes only the components changed since this area's last XRSTOR */
-        arch_fpu_kind = (r[0] & 1) ? ARCH_FPU_XSAVEOPT : ARCH_FPU_XSAVE;
+        /* (XSAVEOPT writes only the components changed since this area's last XRSTOR) */
     }
     if (area_size > PAGE_SIZE)
         panic("fpu: state area of %u bytes does not fit a page", area_size);

@@ -38,7 +38,7 @@ static bool is_default(const config_t *c)
     config_defaults(&d);
     return c->fastpath == d.fastpath && c->kpti == d.kpti && c->pcid == d.pcid && c->smp == d.smp &&
            c->workers == d.workers && strcmp(c->test, d.test) == 0 && c->log == d.log &&
-           c->gdb == d.gdb;
+           c->gdb == d.gdb && c->fpu == d.fpu;
 }
 
 static void test_defaults(void)
@@ -149,6 +149,14 @@ static void test_log(void)
     CHECK(parse("gdb=com2 gdb=0", &c) == 0 && c.gdb == GDB_OFF);
     CHECK(parse("gdb=com1", &c) == 1 && c.gdb == GDB_OFF);
     CHECK(parse("gdb=", &c) == 1 && c.gdb == GDB_OFF);
+    CHECK(c.fpu == FPU_AUTO);
+    CHECK(parse("fpu=xsave", &c) == 0 && c.fpu == FPU_XSAVE);
+    CHECK(parse("fpu=fxsave", &c) == 0 && c.fpu == FPU_FXSAVE);
+    CHECK(parse("fpu=xsaveopt", &c) == 0 && c.fpu == FPU_XSAVEOPT);
+    CHECK(parse("fpu=fxsave fpu=auto", &c) == 0 && c.fpu == FPU_AUTO);
+    CHECK(parse("fpu=lazy", &c) == 1 && c.fpu == FPU_AUTO);
+    CHECK(parse("fpu=", &c) == 1 && c.fpu == FPU_AUTO);
+    CHECK(parse("fpu=1", &c) == 1 && c.fpu == FPU_AUTO);
     CHECK(parse("log=debugx", &c) == 1 && c.log == LOG_INFO);
     CHECK(parse("log=deb", &c) == 1 && c.log == LOG_INFO);
 }
