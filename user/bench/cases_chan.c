@@ -220,6 +220,21 @@ chan_msg_one(void *msg, uint64_t seq, unsigned batch, bool inplace, unsigned *mi
     }
 }
 
+/* A lap of batches of batch messages, each batch ended by chan_flush. Called with a constant
+ * inplace so that each variant's loop has no per-message test of it. */
+static inline __attribute__((always_inline)) long
+chan_msg_batches(void *msg, uint64_t *seq, unsigned batch, bool inplace, unsigned *misses)
+{
+    long err = XR_OK;
+    for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
+        for (unsigned j = 0; j < batch && err == XR_OK; j++)
+            err = chan_msg_one(msg, (*seq)++, BENCH_CHAN_BATCH, inplace, misses);
+        if (err == XR_OK)
+            err = chan_flush(&chan_tx);
+    }
+    return err;
+}
+
 /* chan_msg_64b (batch 1: chan_send) and chan_msg_64b_batched (chan_write, and chan_flush
  * every BENCH_CHAN_BATCH): a sample is BENCH_CHAN_SLOTS messages of CHAN_INLINE_MAX bytes (one
  * lap of the ring), timed together, divided by their number. The first word of each is its
@@ -246,13 +261,10 @@ long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
         } else if (batch == 1) {
             for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
                 err = chan_msg_one(msg, seq++, 1, true, &misses);
+        } else if (!inplace) {
+            err = chan_msg_batches(msg, &seq, batch, false, &misses);
         } else {
-            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
-                for (unsigned j = 0; j < batch && err == XR_OK; j++)
-                    err = chan_msg_one(msg, seq++, BENCH_CHAN_BATCH, inplace, &misses);
-                if (err == XR_OK)
-                    err = chan_flush(&chan_tx);
-            }
+            err = chan_msg_batches(msg, &seq, batch, true, &misses);
         }
         uint64_t t1 = bench_ts_end();
         raw[i] = per(t1 - t0, BENCH_CHAN_SLOTS);

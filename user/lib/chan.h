@@ -133,9 +133,15 @@ long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
 void chan_recv_sync(chan_t *ch);
 
 /* Copy len bytes from src into slot payload words, by 8-byte words (under -icount a
- * `rep movsb` counts one instruction per byte). */
+ * `rep movsb` counts one instruction per byte). A length known at compile time (the common
+ * chan_write(ch, buf, sizeof(buf))) is one fixed-size copy the compiler does with 16-byte
+ * moves: 8 instructions for the 56 bytes of a full slot instead of 14. */
 static inline void chan_copy_in(uint64_t *dst, const void *src, size_t len)
 {
+    if (__builtin_constant_p(len) && len <= CHAN_INLINE_MAX) {
+        __builtin_memcpy(dst, src, len);
+        return;
+    }
     const uint8_t *p = src;
     size_t n = len / 8;
 #pragma GCC unroll 7
