@@ -102,10 +102,19 @@ void chan_wake_rx(chan_t *ch)
         wake(ch, ch->rx_ntfn);
 }
 
-/* Consumer, after freeing space: wake waiting producers. The fence orders the
- * space-freeing stores before the load of tx_waiters (the Dekker pair of wait_space). */
+/* Consumer: the slots before our tail go back to producers. RELEASE: our reads of them
+ * complete before a producer may reuse them. */
+static void publish_tail(chan_t *ch)
+{
+    __atomic_store_n(&ch->sh->tail, ch->tail, __ATOMIC_RELEASE);
+}
+
+/* Consumer, every CHAN_SYNC_EVERY messages: free their slots and wake waiting producers.
+ * The fence orders the space-freeing stores before the load of tx_waiters (the Dekker pair
+ * of wait_space). */
 void chan_recv_sync(chan_t *ch)
 {
+    publish_tail(ch);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
         wake(ch, ch->tx_ntfn);
@@ -335,6 +344,7 @@ long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m)
         long err = try_begin(ch, m);
         if (err != XR_EAGAIN)
             return err;
+        publish_tail(ch); /* empty: every slot is free (wait_msg's fence follows) */
         if (closed(ch))
             return XR_EDEAD;
         if (ch->flags & CHAN_NONBLOCK)

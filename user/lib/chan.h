@@ -276,16 +276,14 @@ static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
     return XR_OK;
 }
 
-/* Consumer: the message chan_recv_begin returned is done; its slot goes back to producers.
- * Every CHAN_SYNC_EVERY messages (and before it sleeps) the consumer runs the Dekker fence
- * and signals producers waiting for space: a blocked producer wakes with room for a batch
+/* Consumer: the message chan_recv_begin returned is done. Slots go back to producers
+ * CHAN_SYNC_EVERY at a time, and whenever the consumer finds the ring empty: then it
+ * publishes its tail (the shared one is not written per message), runs the Dekker fence and
+ * signals producers waiting for space, so a blocked producer wakes with room for a batch
  * (docs/ipc-layers.md). */
 static inline void chan_recv_end(chan_t *ch)
 {
-    chan_shared_t *sh = ch->sh;
     uint64_t pos = ch->tail + 1;
-    /* RELEASE: our reads of the slot complete before a producer may reuse it. */
-    __atomic_store_n(&sh->tail, pos, __ATOMIC_RELEASE);
     ch->tail = pos;
     if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
         chan_recv_sync(ch);
