@@ -59,6 +59,8 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
     ch->limit = flags & CHAN_MPSC ? 0 : nslots;
+    ch->rx_slot = ch->ring;
+    ch->rx_want = 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
@@ -114,6 +116,8 @@ static void publish_tail(chan_t *ch)
  * of wait_space). */
 void chan_recv_sync(chan_t *ch)
 {
+    if (ch->rx_slot == ch->ring + ch->nslots) /* nslots is a multiple of CHAN_SYNC_EVERY */
+        ch->rx_slot = ch->ring;
     publish_tail(ch);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
@@ -291,9 +295,8 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len)
  * the private geometry bounds what is accepted. */
 static long try_begin(chan_t *ch, chan_msg_t *m)
 {
-    chan_slot_t *s = &ch->ring[ch->tail & ch->mask];
-    uint64_t hdr = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE);
-    uint64_t want = (ch->tail + 1) << CHAN_STAMP_SHIFT, tag = hdr - want;
+    chan_slot_t *s = ch->rx_slot;
+    uint64_t hdr = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE), tag = hdr - ch->rx_want;
     if (tag <= CHAN_INLINE_MAX) {
         m->kind = CHAN_KIND_INLINE;
         m->len = (uint32_t)tag;

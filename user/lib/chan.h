@@ -67,6 +67,7 @@ typedef struct chan_slot {
     uint64_t w[CHAN_SLOT_WORDS]; /* payload */
 } chan_slot_t;
 _Static_assert(sizeof(chan_slot_t) == CHAN_SLOT_SIZE, "a slot is one cache line");
+_Static_assert(CHAN_MIN_SLOTS % CHAN_SYNC_EVERY == 0, "the ring wraps where the consumer syncs");
 
 /* The shared page. Every field may hold anything a hostile peer wrote. */
 typedef struct chan_shared {
@@ -100,14 +101,16 @@ typedef struct chan {
     uint32_t nslots, mask, shift;
     unsigned flags;
     xr_cap_t rx_ntfn, tx_ntfn;
-    xr_cap_t peer;       /* 0, or a cap (R) to the peer process: a blocked side checks it */
-    uint64_t head;       /* producer: next position to write (MPSC: messages written) */
-    uint64_t limit;      /* producer: head may not reach it (SPSC: tail_seen + nslots; MPSC:
-                            always head, which sends every write to the out-of-line path) */
-    uint64_t published;  /* producer: head at the last chan_flush */
-    uint64_t tail_seen;  /* producer (SPSC): the last tail read */
-    uint64_t tail;       /* consumer: next position to read */
-    uint64_t pool_head;  /* producer: pool bytes handed out (a position) */
+    xr_cap_t peer;        /* 0, or a cap (R) to the peer process: a blocked side checks it */
+    uint64_t head;        /* producer: next position to write (MPSC: messages written) */
+    uint64_t limit;       /* producer: head may not reach it (SPSC: tail_seen + nslots; MPSC:
+                             always head, which sends every write to the out-of-line path) */
+    uint64_t published;   /* producer: head at the last chan_flush */
+    uint64_t tail_seen;   /* producer (SPSC): the last tail read */
+    uint64_t tail;        /* consumer: next position to read */
+    chan_slot_t *rx_slot; /* consumer: its slot, &ring[tail & mask] (kept, not recomputed) */
+    uint64_t rx_want;     /* consumer: the header of an empty message there, (tail + 1) << 8 */
+    uint64_t pool_head;   /* producer: pool bytes handed out (a position) */
     uint64_t pool_floor; /* producer: positions below are free (skipped while the pool was empty) */
     uint64_t wakeups;    /* signals this side sent (each one a system call) */
     uint64_t sleeps;     /* waits this side made */
@@ -247,11 +250,10 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
  * reference or reports XR_ECORRUPT). Nothing is consumed; chan_recv_end follows a hit. */
 static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
 {
-    uint64_t pos = ch->tail;
-    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    chan_slot_t *s = ch->rx_slot;
     /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
      * difference is the tag only when the stamp is the one expected at our tail. */
-    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ((pos + 1) << CHAN_STAMP_SHIFT);
+    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ch->rx_want;
     if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
         return NULL;
     *len = (uint32_t)tag;
@@ -285,6 +287,8 @@ static inline void chan_recv_end(chan_t *ch)
 {
     uint64_t pos = ch->tail + 1;
     ch->tail = pos;
+    ch->rx_want += 1ul << CHAN_STAMP_SHIFT;
+    ch->rx_slot++; /* past the ring's end only at a multiple of CHAN_SYNC_EVERY: wrapped there */
     if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
         chan_recv_sync(ch);
 }
