@@ -87,7 +87,7 @@ static void chan_receiver(uint64_t arg)
 
     if (arg == 0) {
         for (;;) {
-            uint32_t len;
+            size_t len;
             const uint64_t *w = chan_recv_peek(&chan_rx, &len);
             if (!w) { /* empty (wait), or not inline */
                 if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE)

@@ -252,7 +252,7 @@ UTEST(chan, full_and_empty_edges)
     UT_EQ(*(uint32_t *)m.data, 0);
     UT_EQ(chan_send(&tx, big, 4), XR_EAGAIN); /* slots go back CHAN_SYNC_EVERY at a time */
     uint32_t next = 1;
-    for (; rx.tail % CHAN_SYNC_EVERY; next++) {
+    for (; chan_recv_pos(&rx) % CHAN_SYNC_EVERY; next++) {
         UT_EQ(chan_recv(&rx, &m), XR_OK);
         UT_EQ(*(uint32_t *)m.data, next);
     }
@@ -265,7 +265,7 @@ UTEST(chan, full_and_empty_edges)
     }
     UT_EQ(chan_send(&tx, big, 4), XR_OK);
     UT_EQ(chan_recv(&rx, &m), XR_OK);
-    UT_ASSERT(rx.tail % CHAN_SYNC_EVERY != 0);
+    UT_ASSERT(chan_recv_pos(&rx) % CHAN_SYNC_EVERY != 0);
     UT_EQ(chan_recv(&rx, &m), XR_EAGAIN); /* empty: the slots since the last sync go back */
     for (uint32_t i = 0; i < SLOTS; i++)
         UT_EQ(chan_send(&tx, &i, sizeof(i)), XR_OK);
@@ -521,7 +521,7 @@ UTEST(chan, hostile_indices)
     ring[0].hdr = HDR(0, 8);
     UT_EQ(chan_recv(&rx, &m), XR_OK); /* repaired: the message was not consumed */
     UT_EQ(*(uint64_t *)m.data, 7);
-    UT_EQ(rx.tail, 1);
+    UT_EQ(chan_recv_pos(&rx), 1);
     sh->tail = 5000; /* the consumer's index, seen by the producer */
     long err = XR_OK;
     for (unsigned i = 0; i < SLOTS && !err; i++)
@@ -637,7 +637,7 @@ UTEST(chan, in_place_reads)
     }
     /* written in place, peeked at in place */
     uint64_t *slot;
-    uint32_t len;
+    size_t len;
     UT_ASSERT(chan_recv_peek(&rx, &len) == NULL); /* empty */
     UT_EQ(chan_write_begin(&tx, &slot), XR_OK);
     UT_EQ((uint64_t)slot, VIEW(0) + 4096 + 8); /* position 3 * SLOTS: slot 0 */

@@ -59,6 +59,7 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
     ch->limit = flags & CHAN_MPSC ? 0 : nslots;
+    ch->rx_left = CHAN_SYNC_EVERY;
     ch->rx_slot = ch->ring;
     ch->rx_want = 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
@@ -108,16 +109,20 @@ void chan_wake_rx(chan_t *ch)
  * complete before a producer may reuse them. */
 static void publish_tail(chan_t *ch)
 {
-    __atomic_store_n(&ch->sh->tail, ch->tail, __ATOMIC_RELEASE);
+    __atomic_store_n(&ch->sh->tail, chan_recv_pos(ch), __ATOMIC_RELEASE);
 }
 
-/* Consumer, every CHAN_SYNC_EVERY messages: free their slots and wake waiting producers.
- * The fence orders the space-freeing stores before the load of tx_waiters (the Dekker pair
- * of wait_space). */
+/* Consumer, every CHAN_SYNC_EVERY messages (chan_recv_end, rx_left 0) and after releasing
+ * a pool buffer: free the slots taken and wake waiting producers. The fence orders the
+ * space-freeing stores before the load of tx_waiters (the Dekker pair of wait_space). */
 void chan_recv_sync(chan_t *ch)
 {
-    if (ch->rx_slot == ch->ring + ch->nslots) /* nslots is a multiple of CHAN_SYNC_EVERY */
-        ch->rx_slot = ch->ring;
+    if (ch->rx_left == 0) { /* at a multiple of CHAN_SYNC_EVERY, so of nslots at the end */
+        ch->tail += CHAN_SYNC_EVERY;
+        ch->rx_left = CHAN_SYNC_EVERY;
+        if (ch->rx_slot == ch->ring + ch->nslots)
+            ch->rx_slot = ch->ring;
+    }
     publish_tail(ch);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
@@ -319,7 +324,7 @@ static long try_begin(chan_t *ch, chan_msg_t *m)
     }
     /* the stamp of the slot's last lap (it wraps in the first), both cut to 56 bits */
     uint64_t stamp = hdr >> CHAN_STAMP_SHIFT;
-    uint64_t last = ((ch->tail + 1 - ch->nslots) << CHAN_STAMP_SHIFT) >> CHAN_STAMP_SHIFT;
+    uint64_t last = ((chan_recv_pos(ch) + 1 - ch->nslots) << CHAN_STAMP_SHIFT) >> CHAN_STAMP_SHIFT;
     return stamp == last || stamp == 0 ? XR_EAGAIN : XR_ECORRUPT;
 }
 

@@ -107,9 +107,10 @@ typedef struct chan {
                              always head, which sends every write to the out-of-line path) */
     uint64_t published;   /* producer: head at the last chan_flush */
     uint64_t tail_seen;   /* producer (SPSC): the last tail read */
-    uint64_t tail;        /* consumer: next position to read */
-    chan_slot_t *rx_slot; /* consumer: its slot, &ring[tail & mask] (kept, not recomputed) */
-    uint64_t rx_want;     /* consumer: the header of an empty message there, (tail + 1) << 8 */
+    uint64_t tail;        /* consumer: next position to read, as of the last sync */
+    uint32_t rx_left;     /* consumer: messages to the next sync; chan_recv_pos is the exact tail */
+    chan_slot_t *rx_slot; /* consumer: the slot at chan_recv_pos (kept, not recomputed) */
+    uint64_t rx_want;     /* consumer: an empty message's header there, (pos + 1) << 8 */
     uint64_t pool_head;   /* producer: pool bytes handed out (a position) */
     uint64_t pool_floor; /* producer: positions below are free (skipped while the pool was empty) */
     uint64_t wakeups;    /* signals this side sent (each one a system call) */
@@ -134,6 +135,12 @@ long chan_room_slow(chan_t *ch);
 void chan_wake_rx(chan_t *ch);
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
 void chan_recv_sync(chan_t *ch);
+
+/* Consumer: the position of the next message to read (messages taken so far). */
+static inline uint64_t chan_recv_pos(const chan_t *ch)
+{
+    return ch->tail + CHAN_SYNC_EVERY - ch->rx_left;
+}
 
 /* Copy len bytes from src into slot payload words, by 8-byte words (under -icount a
  * `rep movsb` counts one instruction per byte). A length known at compile time (the common
@@ -248,7 +255,7 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
  * payload words of the inline message at our position (its length, checked, in *len), or
  * NULL when there is none or it is anything else (chan_recv_begin then waits, decodes a
  * reference or reports XR_ECORRUPT). Nothing is consumed; chan_recv_end follows a hit. */
-static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
+static inline const uint64_t *chan_recv_peek(chan_t *ch, size_t *len)
 {
     chan_slot_t *s = ch->rx_slot;
     /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
@@ -256,7 +263,7 @@ static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
     uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ch->rx_want;
     if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
         return NULL;
-    *len = (uint32_t)tag;
+    *len = tag;
     return s->w;
 }
 
@@ -268,12 +275,12 @@ static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
  * impossible (nothing is consumed). */
 static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
 {
-    uint32_t len;
+    size_t len;
     const uint64_t *w = chan_recv_peek(ch, &len);
     if (__builtin_expect(!w, 0))
         return chan_recv_begin_slow(ch, m);
     m->kind = CHAN_KIND_INLINE;
-    m->len = len;
+    m->len = (uint32_t)len;
     m->ptr = (const uint8_t *)w;
     return XR_OK;
 }
@@ -285,11 +292,9 @@ static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
  * (docs/ipc-layers.md). */
 static inline void chan_recv_end(chan_t *ch)
 {
-    uint64_t pos = ch->tail + 1;
-    ch->tail = pos;
     ch->rx_want += 1ul << CHAN_STAMP_SHIFT;
     ch->rx_slot++; /* past the ring's end only at a multiple of CHAN_SYNC_EVERY: wrapped there */
-    if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
+    if (__builtin_expect(--ch->rx_left == 0, 0))
         chan_recv_sync(ch);
 }
 
@@ -302,6 +307,7 @@ static inline long chan_recv(chan_t *ch, chan_msg_t *m)
         return err;
     if (m->kind == CHAN_KIND_INLINE) {
         const uint64_t *w = (const uint64_t *)m->ptr;
+#pragma GCC unroll 7
         for (unsigned i = 0; i < CHAN_SLOT_WORDS; i++) {
             uint64_t v = w[i];
             __builtin_memcpy(m->data + 8 * i, &v, 8);
