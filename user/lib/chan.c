@@ -59,6 +59,8 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
     ch->limit = flags & CHAN_MPSC ? 0 : nslots;
+    ch->tx_slot = ch->ring;
+    ch->tx_want = 1ul << CHAN_STAMP_SHIFT;
     ch->rx_left = CHAN_SYNC_EVERY;
     ch->rx_slot = ch->ring;
     ch->rx_want = 1ul << CHAN_STAMP_SHIFT;
@@ -140,7 +142,8 @@ static long spsc_load_tail(chan_t *ch)
     if (ch->head - t > ch->nslots)
         return XR_ECORRUPT;
     ch->tail_seen = t;
-    ch->limit = t + ch->nslots;
+    uint64_t end = (ch->head | ch->mask) + 1; /* tx_slot wraps there (chan_room_slow) */
+    ch->limit = t + ch->nslots < end ? t + ch->nslots : end;
     return XR_OK;
 }
 
@@ -187,6 +190,13 @@ static long wait_space(chan_t *ch, uint64_t need)
         err = block(ch, ch->tx_ntfn);
     __atomic_fetch_sub(&ch->sh->tx_waiters, 1, __ATOMIC_RELAXED);
     return err;
+}
+
+/* SPSC: the inline paths' slot and header, from head (past the ring's end: wrapped). */
+static void tx_resync(chan_t *ch)
+{
+    ch->tx_slot = &ch->ring[ch->head & ch->mask];
+    ch->tx_want = (ch->head + 1) << CHAN_STAMP_SHIFT;
 }
 
 /* Fill the slot of position pos and publish it. */
@@ -237,6 +247,7 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
         return err;
     put_slot(ch, ch->head, data, len, tag);
     ch->head++;
+    tx_resync(ch);
     return XR_OK;
 }
 
@@ -252,6 +263,7 @@ long chan_room_slow(chan_t *ch)
         if (err)
             return err;
     }
+    tx_resync(ch);
     return XR_OK;
 }
 

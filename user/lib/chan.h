@@ -103,8 +103,11 @@ typedef struct chan {
     xr_cap_t rx_ntfn, tx_ntfn;
     xr_cap_t peer;        /* 0, or a cap (R) to the peer process: a blocked side checks it */
     uint64_t head;        /* producer: next position to write (MPSC: messages written) */
-    uint64_t limit;       /* producer: head may not reach it (SPSC: tail_seen + nslots; MPSC:
-                             always head, which sends every write to the out-of-line path) */
+    uint64_t limit;       /* producer: head may not reach it (SPSC: tail_seen + nslots, or the
+                             ring's end if nearer; MPSC: always head, which sends every write
+                             to the out-of-line path) */
+    chan_slot_t *tx_slot; /* producer (SPSC): the slot at head (kept, not recomputed) */
+    uint64_t tx_want;     /* producer (SPSC): its header, less the tag: (head + 1) << 8 */
     uint64_t published;   /* producer: head at the last chan_flush */
     uint64_t tail_seen;   /* producer (SPSC): the last tail read */
     uint64_t tail;        /* consumer: next position to read, as of the last sync */
@@ -179,11 +182,13 @@ static inline long chan_write(chan_t *ch, const void *data, size_t len)
     uint64_t pos = ch->head;
     if (__builtin_expect(len > CHAN_INLINE_MAX || pos == ch->limit, 0))
         return chan_put_slow(ch, data, len, len);
-    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    chan_slot_t *s = ch->tx_slot;
     chan_copy_in(s->w, data, len);
     /* RELEASE: the payload above is visible before the stamp that announces it. */
-    __atomic_store_n(&s->hdr, (pos + 1) << CHAN_STAMP_SHIFT | len, __ATOMIC_RELEASE);
-    ch->head = pos + 1; /* last: the compiler need not reload it after the shared stores */
+    __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
+    ch->head = pos + 1;
+    ch->tx_slot = s + 1; /* the ring's end is a limit: chan_put_slow wraps it */
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
@@ -227,7 +232,7 @@ static inline long chan_write_begin(chan_t *ch, uint64_t **w)
         if (err)
             return err;
     }
-    *w = ch->ring[pos & ch->mask].w;
+    *w = ch->tx_slot->w;
     return XR_OK;
 }
 
@@ -235,13 +240,14 @@ static inline long chan_write_begin(chan_t *ch, uint64_t **w)
  * published, for len > CHAN_INLINE_MAX). Like chan_write, it wakes nobody: chan_flush. */
 static inline long chan_write_end(chan_t *ch, size_t len)
 {
-    uint64_t pos = ch->head;
+    chan_slot_t *s = ch->tx_slot;
     if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
         return XR_ERANGE;
     /* RELEASE: the caller's payload stores are visible before the stamp. */
-    __atomic_store_n(&ch->ring[pos & ch->mask].hdr, (pos + 1) << CHAN_STAMP_SHIFT | len,
-                     __ATOMIC_RELEASE);
-    ch->head = pos + 1;
+    __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
+    ch->head++;
+    ch->tx_slot = s + 1;
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
