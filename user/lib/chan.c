@@ -245,9 +245,12 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
     long err = chan_room_slow(ch);
     if (err)
         return err;
-    put_slot(ch, ch->head, data, len, tag);
+    chan_slot_t *s = ch->tx_slot; /* chan_room_slow set it */
+    chan_copy_in(s->w, data, len);
+    __atomic_store_n(&s->hdr, ch->tx_want | tag, __ATOMIC_RELEASE);
     ch->head++;
-    tx_resync(ch);
+    ch->tx_slot = s + 1; /* at most the ring's end, a limit */
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
