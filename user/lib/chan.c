@@ -363,7 +363,7 @@ static long wait_msg(chan_t *ch, chan_msg_t *m)
 
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m)
 {
-    for (;;) {
+    for (bool yielded = false;; yielded = true) {
         long err = try_begin(ch, m);
         if (err != XR_EAGAIN)
             return err;
@@ -372,6 +372,11 @@ long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m)
             return XR_EDEAD;
         if (ch->flags & CHAN_NONBLOCK)
             return XR_EAGAIN;
+        if (!yielded) { /* a producer ready to run on this core may fill it: no sleep, no signal */
+            chan_recv_sync(ch);
+            xr_yield();
+            continue;
+        }
         if ((err = wait_msg(ch, m))) { /* a message published just before the end still counts */
             long last = try_begin(ch, m);
             return last == XR_EAGAIN ? err : last;
