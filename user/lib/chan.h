@@ -47,7 +47,7 @@
 #define CHAN_MAX_SLOTS    (1u << 16)
 #define CHAN_PAGE         4096u
 #define CHAN_PEER_POLL_US 10000 /* with a peer cap set, how often a blocked side checks it */
-#define CHAN_SYNC_EVERY   16u   /* the consumer's Dekker fence: every this many messages */
+#define CHAN_SYNC_EVERY   32u   /* the consumer's Dekker fence: every this many messages */
 
 /* chan_attach flags */
 #define CHAN_SPSC     0u
