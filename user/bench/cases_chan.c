@@ -1,12 +1,12 @@
 /* ipcbench's cases of shared-memory channels (user/lib/chan.h) and bulk transfers. The channel's
  * two ends are two threads of this process at BENCH_PRIO: the main thread sends, a peer thread
  * receives. On one core they run in turns: the sender fills the ring (or the pool), finds it full,
- * yields; the receiver drains it and goes to sleep on its notification (one xr_wait), and the
- * sender's next flush finds it asleep and signals it (one xr_signal). Every other send finds the
- * receiver's flag clear and makes no system call. The sender is non-blocking (CHAN_NONBLOCK):
- * on XR_EAGAIN it yields. A sample covers one such lap, so each contains the same work, and is
- * divided by the messages (or transfers) in it. The bulk cases
- * compare them with the same bytes by IPC (ipc_copy_*) and by memcpy (memcpy_*). */
+ * yields; the receiver drains it, finds it empty and yields once before it would sleep
+ * (chan_recv_begin), and the sender refills it: the receiver never sleeps, no send finds its
+ * flag set, and a lap makes two system calls, the yields. The sender is non-blocking
+ * (CHAN_NONBLOCK): on XR_EAGAIN it yields. A sample covers one such lap, so each contains the same
+ * work, and is divided by the messages (or transfers) in it. The bulk cases compare them with the
+ * same bytes by IPC (ipc_copy_*) and by memcpy (memcpy_*). */
 #include "chan.h"
 #include "ipcbench.h"
 
