@@ -59,7 +59,8 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
     ch->limit = flags & CHAN_MPSC ? 0 : nslots;
-    ch->tx_slot = ch->ring;
+    ch->tx_slot = ch->tx_base = ch->ring;
+    ch->tx_stop = flags & CHAN_MPSC ? ch->ring : ch->ring + nslots;
     ch->tx_want = 1ul << CHAN_STAMP_SHIFT;
     ch->rx_left = CHAN_SYNC_EVERY;
     ch->rx_slot = ch->ring;
@@ -195,8 +196,16 @@ static long wait_space(chan_t *ch, uint64_t need)
 /* SPSC: the inline paths' slot and header, from head (past the ring's end: wrapped). */
 static void tx_resync(chan_t *ch)
 {
-    ch->tx_slot = &ch->ring[ch->head & ch->mask];
+    ch->tx_slot = ch->tx_base = &ch->ring[ch->head & ch->mask];
+    ch->tx_stop = ch->tx_slot + (ch->limit - ch->head); /* limit is at most the ring's end */
     ch->tx_want = (ch->head + 1) << CHAN_STAMP_SHIFT;
+}
+
+/* SPSC: head brought up to date with what the inline paths wrote (the slow paths use it). */
+static void tx_fold(chan_t *ch)
+{
+    ch->head = chan_send_pos(ch);
+    ch->tx_base = ch->tx_slot;
 }
 
 /* Fill the slot of position pos and publish it. */
@@ -248,7 +257,6 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
     chan_slot_t *s = ch->tx_slot; /* chan_room_slow set it */
     chan_copy_in(s->w, data, len);
     __atomic_store_n(&s->hdr, ch->tx_want | tag, __ATOMIC_RELEASE);
-    ch->head++;
     ch->tx_slot = s + 1; /* at most the ring's end, a limit */
     ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
@@ -259,6 +267,7 @@ long chan_room_slow(chan_t *ch)
 {
     if (ch->flags & CHAN_MPSC)
         return XR_EINVAL;
+    tx_fold(ch);
     while (ch->head == ch->limit) {
         long err = spsc_load_tail(ch);
         if (!err && ch->head == ch->limit)

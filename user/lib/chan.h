@@ -102,12 +102,15 @@ typedef struct chan {
     unsigned flags;
     xr_cap_t rx_ntfn, tx_ntfn;
     xr_cap_t peer;        /* 0, or a cap (R) to the peer process: a blocked side checks it */
-    uint64_t head;        /* producer: next position to write (MPSC: messages written) */
+    uint64_t head;        /* producer: next position to write, as of tx_base (MPSC: messages
+                             written); chan_send_pos is the exact one */
     uint64_t limit;       /* producer: head may not reach it (SPSC: tail_seen + nslots, or the
                              ring's end if nearer; MPSC: always head, which sends every write
                              to the out-of-line path) */
-    chan_slot_t *tx_slot; /* producer (SPSC): the slot at head (kept, not recomputed) */
-    uint64_t tx_want;     /* producer (SPSC): its header, less the tag: (head + 1) << 8 */
+    chan_slot_t *tx_slot; /* producer (SPSC): the slot it writes next (kept, not recomputed) */
+    chan_slot_t *tx_base; /* producer: tx_slot when head was last brought up to date */
+    chan_slot_t *tx_stop; /* producer: the inline paths stop there (limit's slot; MPSC: tx_slot) */
+    uint64_t tx_want;     /* producer (SPSC): its header, less the tag: (pos + 1) << 8 */
     uint64_t published;   /* producer: head at the last chan_flush */
     uint64_t tail_seen;   /* producer (SPSC): the last tail read */
     uint64_t tail;        /* consumer: next position to read, as of the last sync */
@@ -138,6 +141,12 @@ long chan_room_slow(chan_t *ch);
 void chan_wake_rx(chan_t *ch);
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
 void chan_recv_sync(chan_t *ch);
+
+/* Producer: the position of the next message to write (messages written so far). */
+static inline uint64_t chan_send_pos(const chan_t *ch)
+{
+    return ch->head + (uint64_t)(ch->tx_slot - ch->tx_base);
+}
 
 /* Consumer: the position of the next message to read (messages taken so far). */
 static inline uint64_t chan_recv_pos(const chan_t *ch)
@@ -179,14 +188,12 @@ static inline void chan_copy_in(uint64_t *dst, const void *src, size_t len)
  * impossible; XR_ERANGE for len > CHAN_INLINE_MAX. */
 static inline long chan_write(chan_t *ch, const void *data, size_t len)
 {
-    uint64_t pos = ch->head;
-    if (__builtin_expect(len > CHAN_INLINE_MAX || pos == ch->limit, 0))
-        return chan_put_slow(ch, data, len, len);
     chan_slot_t *s = ch->tx_slot;
+    if (__builtin_expect(len > CHAN_INLINE_MAX || s == ch->tx_stop, 0))
+        return chan_put_slow(ch, data, len, len);
     chan_copy_in(s->w, data, len);
     /* RELEASE: the payload above is visible before the stamp that announces it. */
     __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
-    ch->head = pos + 1;
     ch->tx_slot = s + 1; /* the ring's end is a limit: chan_put_slow wraps it */
     ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
@@ -205,7 +212,7 @@ static inline void chan_flush_fence(chan_t *ch)
 
 static inline long chan_flush(chan_t *ch)
 {
-    uint64_t head = ch->head;
+    uint64_t head = chan_send_pos(ch);
     if (head != ch->published) {
         ch->published = head;
         chan_flush_fence(ch);
@@ -228,8 +235,7 @@ static inline long chan_send(chan_t *ch, const void *data, size_t len)
  * for space (errors as chan_write); XR_EINVAL on an MPSC channel. */
 static inline long chan_write_begin(chan_t *ch, uint64_t **w)
 {
-    uint64_t pos = ch->head;
-    if (__builtin_expect(pos == ch->limit, 0)) {
+    if (__builtin_expect(ch->tx_slot == ch->tx_stop, 0)) {
         long err = chan_room_slow(ch);
         if (err)
             return err;
@@ -247,7 +253,6 @@ static inline long chan_write_end(chan_t *ch, size_t len)
         return XR_ERANGE;
     /* RELEASE: the caller's payload stores are visible before the stamp. */
     __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
-    ch->head++;
     ch->tx_slot = s + 1;
     ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
