@@ -111,7 +111,7 @@ typedef struct chan {
     chan_slot_t *tx_base; /* producer: tx_slot when head was last brought up to date */
     chan_slot_t *tx_stop; /* producer: the inline paths stop there (limit's slot; MPSC: tx_slot) */
     uint64_t tx_want;     /* producer (SPSC): its header, less the tag: (pos + 1) << 8 */
-    uint64_t published;   /* producer: head at the last chan_flush */
+    uint64_t published;   /* producer: chan_send_pos at the last chan_flush */
     uint64_t tail_seen;   /* producer (SPSC): the last tail read */
     uint64_t tail;        /* consumer: next position to read, as of the last sync */
     uint32_t rx_left;     /* consumer: messages to the next sync; chan_recv_pos is the exact tail */
