@@ -1,12 +1,12 @@
 /* ipcbench's cases of shared-memory channels (user/lib/chan.h) and bulk transfers. The channel's
  * two ends are two threads of this process at BENCH_PRIO: the main thread sends, a peer thread
  * receives. On one core they run in turns: the sender fills the ring (or the pool), finds it full,
- * yields; the receiver drains it and goes to sleep on its notification (one xr_wait), and the
- * sender's next flush finds it asleep and signals it (one xr_signal). Every other send finds the
- * receiver's flag clear and makes no system call. The sender is non-blocking (CHAN_NONBLOCK):
- * on XR_EAGAIN it yields. A sample covers one such lap, so each contains the same work, and is
- * divided by the messages (or transfers) in it. The bulk cases
- * compare them with the same bytes by IPC (ipc_copy_*) and by memcpy (memcpy_*). */
+ * yields; the receiver drains it, finds it empty and yields once before it would sleep
+ * (chan_recv_begin), and the sender refills it: the receiver never sleeps, no send finds its
+ * flag set, and a lap makes two system calls, the yields. The sender is non-blocking
+ * (CHAN_NONBLOCK): on XR_EAGAIN it yields. A sample covers one such lap, so each contains the same
+ * work, and is divided by the messages (or transfers) in it. The bulk cases compare them with the
+ * same bytes by IPC (ipc_copy_*) and by memcpy (memcpy_*). */
 #include "chan.h"
 #include "ipcbench.h"
 
@@ -87,7 +87,7 @@ static void chan_receiver(uint64_t arg)
 
     if (arg == 0) {
         for (;;) {
-            uint32_t len;
+            size_t len;
             const uint64_t *w = chan_recv_peek(&chan_rx, &len);
             if (!w) { /* empty (wait), or not inline */
                 if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE)
@@ -220,6 +220,21 @@ chan_msg_one(void *msg, uint64_t seq, unsigned batch, bool inplace, unsigned *mi
     }
 }
 
+/* A lap of batches of batch messages, each batch ended by chan_flush. Called with a constant
+ * inplace so that each variant's loop has no per-message test of it. */
+static inline __attribute__((always_inline)) long
+chan_msg_batches(void *msg, uint64_t *seq, unsigned batch, bool inplace, unsigned *misses)
+{
+    long err = XR_OK;
+    for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
+        for (unsigned j = 0; j < batch && err == XR_OK; j++)
+            err = chan_msg_one(msg, (*seq)++, BENCH_CHAN_BATCH, inplace, misses);
+        if (err == XR_OK)
+            err = chan_flush(&chan_tx);
+    }
+    return err;
+}
+
 /* chan_msg_64b (batch 1: chan_send) and chan_msg_64b_batched (chan_write, and chan_flush
  * every BENCH_CHAN_BATCH): a sample is BENCH_CHAN_SLOTS messages of CHAN_INLINE_MAX bytes (one
  * lap of the ring), timed together, divided by their number. The first word of each is its
@@ -246,13 +261,10 @@ long case_chan_msg(uint64_t *raw, unsigned count, uint64_t arg)
         } else if (batch == 1) {
             for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k++)
                 err = chan_msg_one(msg, seq++, 1, true, &misses);
+        } else if (!inplace) {
+            err = chan_msg_batches(msg, &seq, batch, false, &misses);
         } else {
-            for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
-                for (unsigned j = 0; j < batch && err == XR_OK; j++)
-                    err = chan_msg_one(msg, seq++, BENCH_CHAN_BATCH, inplace, &misses);
-                if (err == XR_OK)
-                    err = chan_flush(&chan_tx);
-            }
+            err = chan_msg_batches(msg, &seq, batch, true, &misses);
         }
         uint64_t t1 = bench_ts_end();
         raw[i] = per(t1 - t0, BENCH_CHAN_SLOTS);

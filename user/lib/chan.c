@@ -59,6 +59,12 @@ long chan_attach(chan_t *ch, void *va, uint32_t nslots, uint32_t pool_pages, uns
     ch->rx_ntfn = rx_ntfn;
     ch->tx_ntfn = tx_ntfn;
     ch->limit = flags & CHAN_MPSC ? 0 : nslots;
+    ch->tx_slot = ch->tx_base = ch->ring;
+    ch->tx_stop = flags & CHAN_MPSC ? ch->ring : ch->ring + nslots;
+    ch->tx_want = 1ul << CHAN_STAMP_SHIFT;
+    ch->rx_left = CHAN_SYNC_EVERY;
+    ch->rx_slot = ch->ring;
+    ch->rx_want = 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
@@ -102,10 +108,25 @@ void chan_wake_rx(chan_t *ch)
         wake(ch, ch->rx_ntfn);
 }
 
-/* Consumer, after freeing space: wake waiting producers. The fence orders the
+/* Consumer: the slots before our tail go back to producers. RELEASE: our reads of them
+ * complete before a producer may reuse them. */
+static void publish_tail(chan_t *ch)
+{
+    __atomic_store_n(&ch->sh->tail, chan_recv_pos(ch), __ATOMIC_RELEASE);
+}
+
+/* Consumer, every CHAN_SYNC_EVERY messages (chan_recv_end, rx_left 0) and after releasing
+ * a pool buffer: free the slots taken and wake waiting producers. The fence orders the
  * space-freeing stores before the load of tx_waiters (the Dekker pair of wait_space). */
 void chan_recv_sync(chan_t *ch)
 {
+    if (ch->rx_left == 0) { /* at a multiple of CHAN_SYNC_EVERY, so of nslots at the end */
+        ch->tail += CHAN_SYNC_EVERY;
+        ch->rx_left = CHAN_SYNC_EVERY;
+        if (ch->rx_slot == ch->ring + ch->nslots)
+            ch->rx_slot = ch->ring;
+    }
+    publish_tail(ch);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->sh->tx_waiters, __ATOMIC_RELAXED))
         wake(ch, ch->tx_ntfn);
@@ -122,7 +143,8 @@ static long spsc_load_tail(chan_t *ch)
     if (ch->head - t > ch->nslots)
         return XR_ECORRUPT;
     ch->tail_seen = t;
-    ch->limit = t + ch->nslots;
+    uint64_t end = (ch->head | ch->mask) + 1; /* tx_slot wraps there (chan_room_slow) */
+    ch->limit = t + ch->nslots < end ? t + ch->nslots : end;
     return XR_OK;
 }
 
@@ -171,6 +193,21 @@ static long wait_space(chan_t *ch, uint64_t need)
     return err;
 }
 
+/* SPSC: the inline paths' slot and header, from head (past the ring's end: wrapped). */
+static void tx_resync(chan_t *ch)
+{
+    ch->tx_slot = ch->tx_base = &ch->ring[ch->head & ch->mask];
+    ch->tx_stop = ch->tx_slot + (ch->limit - ch->head); /* limit is at most the ring's end */
+    ch->tx_want = (ch->head + 1) << CHAN_STAMP_SHIFT;
+}
+
+/* SPSC: head brought up to date with what the inline paths wrote (the slow paths use it). */
+static void tx_fold(chan_t *ch)
+{
+    ch->head = chan_send_pos(ch);
+    ch->tx_base = ch->tx_slot;
+}
+
 /* Fill the slot of position pos and publish it. */
 static void put_slot(chan_t *ch, uint64_t pos, const void *data, size_t len, uint64_t tag)
 {
@@ -217,8 +254,11 @@ long chan_put_slow(chan_t *ch, const void *data, size_t len, uint64_t tag)
     long err = chan_room_slow(ch);
     if (err)
         return err;
-    put_slot(ch, ch->head, data, len, tag);
-    ch->head++;
+    chan_slot_t *s = ch->tx_slot; /* chan_room_slow set it */
+    chan_copy_in(s->w, data, len);
+    __atomic_store_n(&s->hdr, ch->tx_want | tag, __ATOMIC_RELEASE);
+    ch->tx_slot = s + 1; /* at most the ring's end, a limit */
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
@@ -227,6 +267,7 @@ long chan_room_slow(chan_t *ch)
 {
     if (ch->flags & CHAN_MPSC)
         return XR_EINVAL;
+    tx_fold(ch);
     while (ch->head == ch->limit) {
         long err = spsc_load_tail(ch);
         if (!err && ch->head == ch->limit)
@@ -234,6 +275,7 @@ long chan_room_slow(chan_t *ch)
         if (err)
             return err;
     }
+    tx_resync(ch);
     return XR_OK;
 }
 
@@ -282,9 +324,8 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len)
  * the private geometry bounds what is accepted. */
 static long try_begin(chan_t *ch, chan_msg_t *m)
 {
-    chan_slot_t *s = &ch->ring[ch->tail & ch->mask];
-    uint64_t hdr = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE);
-    uint64_t want = (ch->tail + 1) << CHAN_STAMP_SHIFT, tag = hdr - want;
+    chan_slot_t *s = ch->rx_slot;
+    uint64_t hdr = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE), tag = hdr - ch->rx_want;
     if (tag <= CHAN_INLINE_MAX) {
         m->kind = CHAN_KIND_INLINE;
         m->len = (uint32_t)tag;
@@ -307,7 +348,7 @@ static long try_begin(chan_t *ch, chan_msg_t *m)
     }
     /* the stamp of the slot's last lap (it wraps in the first), both cut to 56 bits */
     uint64_t stamp = hdr >> CHAN_STAMP_SHIFT;
-    uint64_t last = ((ch->tail + 1 - ch->nslots) << CHAN_STAMP_SHIFT) >> CHAN_STAMP_SHIFT;
+    uint64_t last = ((chan_recv_pos(ch) + 1 - ch->nslots) << CHAN_STAMP_SHIFT) >> CHAN_STAMP_SHIFT;
     return stamp == last || stamp == 0 ? XR_EAGAIN : XR_ECORRUPT;
 }
 
@@ -331,14 +372,20 @@ static long wait_msg(chan_t *ch, chan_msg_t *m)
 
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m)
 {
-    for (;;) {
+    for (bool yielded = false;; yielded = true) {
         long err = try_begin(ch, m);
         if (err != XR_EAGAIN)
             return err;
+        publish_tail(ch); /* empty: every slot is free (wait_msg's fence follows) */
         if (closed(ch))
             return XR_EDEAD;
         if (ch->flags & CHAN_NONBLOCK)
             return XR_EAGAIN;
+        if (!yielded) { /* a producer ready to run on this core may fill it: no sleep, no signal */
+            chan_recv_sync(ch);
+            xr_yield();
+            continue;
+        }
         if ((err = wait_msg(ch, m))) { /* a message published just before the end still counts */
             long last = try_begin(ch, m);
             return last == XR_EAGAIN ? err : last;

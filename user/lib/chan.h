@@ -47,7 +47,7 @@
 #define CHAN_MAX_SLOTS    (1u << 16)
 #define CHAN_PAGE         4096u
 #define CHAN_PEER_POLL_US 10000 /* with a peer cap set, how often a blocked side checks it */
-#define CHAN_SYNC_EVERY   16u   /* the consumer's Dekker fence: every this many messages */
+#define CHAN_SYNC_EVERY   32u   /* the consumer's Dekker fence: every this many messages */
 
 /* chan_attach flags */
 #define CHAN_SPSC     0u
@@ -67,6 +67,7 @@ typedef struct chan_slot {
     uint64_t w[CHAN_SLOT_WORDS]; /* payload */
 } chan_slot_t;
 _Static_assert(sizeof(chan_slot_t) == CHAN_SLOT_SIZE, "a slot is one cache line");
+_Static_assert(CHAN_MIN_SLOTS % CHAN_SYNC_EVERY == 0, "the ring wraps where the consumer syncs");
 
 /* The shared page. Every field may hold anything a hostile peer wrote. */
 typedef struct chan_shared {
@@ -100,14 +101,23 @@ typedef struct chan {
     uint32_t nslots, mask, shift;
     unsigned flags;
     xr_cap_t rx_ntfn, tx_ntfn;
-    xr_cap_t peer;       /* 0, or a cap (R) to the peer process: a blocked side checks it */
-    uint64_t head;       /* producer: next position to write (MPSC: messages written) */
-    uint64_t limit;      /* producer: head may not reach it (SPSC: tail_seen + nslots; MPSC:
-                            always head, which sends every write to the out-of-line path) */
-    uint64_t published;  /* producer: head at the last chan_flush */
-    uint64_t tail_seen;  /* producer (SPSC): the last tail read */
-    uint64_t tail;       /* consumer: next position to read */
-    uint64_t pool_head;  /* producer: pool bytes handed out (a position) */
+    xr_cap_t peer;        /* 0, or a cap (R) to the peer process: a blocked side checks it */
+    uint64_t head;        /* producer: next position to write, as of tx_base (MPSC: messages
+                             written); chan_send_pos is the exact one */
+    uint64_t limit;       /* producer: head may not reach it (SPSC: tail_seen + nslots, or the
+                             ring's end if nearer; MPSC: always head, which sends every write
+                             to the out-of-line path) */
+    chan_slot_t *tx_slot; /* producer (SPSC): the slot it writes next (kept, not recomputed) */
+    chan_slot_t *tx_base; /* producer: tx_slot when head was last brought up to date */
+    chan_slot_t *tx_stop; /* producer: the inline paths stop there (limit's slot; MPSC: tx_slot) */
+    uint64_t tx_want;     /* producer (SPSC): its header, less the tag: (pos + 1) << 8 */
+    uint64_t published;   /* producer: chan_send_pos at the last chan_flush */
+    uint64_t tail_seen;   /* producer (SPSC): the last tail read */
+    uint64_t tail;        /* consumer: next position to read, as of the last sync */
+    uint32_t rx_left;     /* consumer: messages to the next sync; chan_recv_pos is the exact tail */
+    chan_slot_t *rx_slot; /* consumer: the slot at chan_recv_pos (kept, not recomputed) */
+    uint64_t rx_want;     /* consumer: an empty message's header there, (pos + 1) << 8 */
+    uint64_t pool_head;   /* producer: pool bytes handed out (a position) */
     uint64_t pool_floor; /* producer: positions below are free (skipped while the pool was empty) */
     uint64_t wakeups;    /* signals this side sent (each one a system call) */
     uint64_t sleeps;     /* waits this side made */
@@ -132,10 +142,28 @@ void chan_wake_rx(chan_t *ch);
 long chan_recv_begin_slow(chan_t *ch, chan_msg_t *m);
 void chan_recv_sync(chan_t *ch);
 
+/* Producer: the position of the next message to write (messages written so far). */
+static inline uint64_t chan_send_pos(const chan_t *ch)
+{
+    return ch->head + (uint64_t)(ch->tx_slot - ch->tx_base);
+}
+
+/* Consumer: the position of the next message to read (messages taken so far). */
+static inline uint64_t chan_recv_pos(const chan_t *ch)
+{
+    return ch->tail + CHAN_SYNC_EVERY - ch->rx_left;
+}
+
 /* Copy len bytes from src into slot payload words, by 8-byte words (under -icount a
- * `rep movsb` counts one instruction per byte). */
+ * `rep movsb` counts one instruction per byte). A length known at compile time (the common
+ * chan_write(ch, buf, sizeof(buf))) is one fixed-size copy the compiler does with 16-byte
+ * moves: 8 instructions for the 56 bytes of a full slot instead of 14. */
 static inline void chan_copy_in(uint64_t *dst, const void *src, size_t len)
 {
+    if (__builtin_constant_p(len) && len <= CHAN_INLINE_MAX) {
+        __builtin_memcpy(dst, src, len);
+        return;
+    }
     const uint8_t *p = src;
     size_t n = len / 8;
 #pragma GCC unroll 7
@@ -160,22 +188,21 @@ static inline void chan_copy_in(uint64_t *dst, const void *src, size_t len)
  * impossible; XR_ERANGE for len > CHAN_INLINE_MAX. */
 static inline long chan_write(chan_t *ch, const void *data, size_t len)
 {
-    uint64_t pos = ch->head;
-    if (__builtin_expect(len > CHAN_INLINE_MAX || pos == ch->limit, 0))
+    chan_slot_t *s = ch->tx_slot;
+    if (__builtin_expect(len > CHAN_INLINE_MAX || s == ch->tx_stop, 0))
         return chan_put_slow(ch, data, len, len);
-    chan_slot_t *s = &ch->ring[pos & ch->mask];
     chan_copy_in(s->w, data, len);
     /* RELEASE: the payload above is visible before the stamp that announces it. */
-    __atomic_store_n(&s->hdr, (pos + 1) << CHAN_STAMP_SHIFT | len, __ATOMIC_RELEASE);
-    ch->head = pos + 1; /* last: the compiler need not reload it after the shared stores */
+    __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
+    ch->tx_slot = s + 1; /* the ring's end is a limit: chan_put_slow wraps it */
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
 /* chan_flush when something was written since the last one. */
-static inline void chan_flush_written(chan_t *ch, uint64_t head)
+static inline void chan_flush_fence(chan_t *ch)
 {
     chan_shared_t *sh = ch->sh;
-    ch->published = head;
     /* SEQ_CST fence: our stamps come before the load of rx_sleeping (the Dekker pair of
      * the consumer's wait, chan.c). */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -185,18 +212,21 @@ static inline void chan_flush_written(chan_t *ch, uint64_t head)
 
 static inline long chan_flush(chan_t *ch)
 {
-    uint64_t head = ch->head;
-    if (head != ch->published)
-        chan_flush_written(ch, head);
+    uint64_t head = chan_send_pos(ch);
+    if (head != ch->published) {
+        ch->published = head;
+        chan_flush_fence(ch);
+    }
     return XR_OK;
 }
 
+/* (It leaves published alone: a chan_flush after it runs one fence more than it needs.) */
 static inline long chan_send(chan_t *ch, const void *data, size_t len)
 {
     long err = chan_write(ch, data, len);
     if (err)
         return err;
-    chan_flush_written(ch, ch->head);
+    chan_flush_fence(ch);
     return XR_OK;
 }
 
@@ -205,13 +235,12 @@ static inline long chan_send(chan_t *ch, const void *data, size_t len)
  * for space (errors as chan_write); XR_EINVAL on an MPSC channel. */
 static inline long chan_write_begin(chan_t *ch, uint64_t **w)
 {
-    uint64_t pos = ch->head;
-    if (__builtin_expect(pos == ch->limit, 0)) {
+    if (__builtin_expect(ch->tx_slot == ch->tx_stop, 0)) {
         long err = chan_room_slow(ch);
         if (err)
             return err;
     }
-    *w = ch->ring[pos & ch->mask].w;
+    *w = ch->tx_slot->w;
     return XR_OK;
 }
 
@@ -219,13 +248,13 @@ static inline long chan_write_begin(chan_t *ch, uint64_t **w)
  * published, for len > CHAN_INLINE_MAX). Like chan_write, it wakes nobody: chan_flush. */
 static inline long chan_write_end(chan_t *ch, size_t len)
 {
-    uint64_t pos = ch->head;
+    chan_slot_t *s = ch->tx_slot;
     if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
         return XR_ERANGE;
     /* RELEASE: the caller's payload stores are visible before the stamp. */
-    __atomic_store_n(&ch->ring[pos & ch->mask].hdr, (pos + 1) << CHAN_STAMP_SHIFT | len,
-                     __ATOMIC_RELEASE);
-    ch->head = pos + 1;
+    __atomic_store_n(&s->hdr, ch->tx_want | len, __ATOMIC_RELEASE);
+    ch->tx_slot = s + 1;
+    ch->tx_want += 1ul << CHAN_STAMP_SHIFT;
     return XR_OK;
 }
 
@@ -239,16 +268,15 @@ long chan_send_ref(chan_t *ch, uint64_t pos, size_t len);
  * payload words of the inline message at our position (its length, checked, in *len), or
  * NULL when there is none or it is anything else (chan_recv_begin then waits, decodes a
  * reference or reports XR_ECORRUPT). Nothing is consumed; chan_recv_end follows a hit. */
-static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
+static inline const uint64_t *chan_recv_peek(chan_t *ch, size_t *len)
 {
-    uint64_t pos = ch->tail;
-    chan_slot_t *s = &ch->ring[pos & ch->mask];
+    chan_slot_t *s = ch->rx_slot;
     /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. The
      * difference is the tag only when the stamp is the one expected at our tail. */
-    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ((pos + 1) << CHAN_STAMP_SHIFT);
+    uint64_t tag = __atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) - ch->rx_want;
     if (__builtin_expect(tag > CHAN_INLINE_MAX, 0))
         return NULL;
-    *len = (uint32_t)tag;
+    *len = tag;
     return s->w;
 }
 
@@ -260,28 +288,26 @@ static inline const uint64_t *chan_recv_peek(chan_t *ch, uint32_t *len)
  * impossible (nothing is consumed). */
 static inline long chan_recv_begin(chan_t *ch, chan_msg_t *m)
 {
-    uint32_t len;
+    size_t len;
     const uint64_t *w = chan_recv_peek(ch, &len);
     if (__builtin_expect(!w, 0))
         return chan_recv_begin_slow(ch, m);
     m->kind = CHAN_KIND_INLINE;
-    m->len = len;
+    m->len = (uint32_t)len;
     m->ptr = (const uint8_t *)w;
     return XR_OK;
 }
 
-/* Consumer: the message chan_recv_begin returned is done; its slot goes back to producers.
- * Every CHAN_SYNC_EVERY messages (and before it sleeps) the consumer runs the Dekker fence
- * and signals producers waiting for space: a blocked producer wakes with room for a batch
+/* Consumer: the message chan_recv_begin returned is done. Slots go back to producers
+ * CHAN_SYNC_EVERY at a time, and whenever the consumer finds the ring empty: then it
+ * publishes its tail (the shared one is not written per message), runs the Dekker fence and
+ * signals producers waiting for space, so a blocked producer wakes with room for a batch
  * (docs/ipc-layers.md). */
 static inline void chan_recv_end(chan_t *ch)
 {
-    chan_shared_t *sh = ch->sh;
-    uint64_t pos = ch->tail + 1;
-    /* RELEASE: our reads of the slot complete before a producer may reuse it. */
-    __atomic_store_n(&sh->tail, pos, __ATOMIC_RELEASE);
-    ch->tail = pos;
-    if (__builtin_expect(pos % CHAN_SYNC_EVERY == 0, 0))
+    ch->rx_want += 1ul << CHAN_STAMP_SHIFT;
+    ch->rx_slot++; /* past the ring's end only at a multiple of CHAN_SYNC_EVERY: wrapped there */
+    if (__builtin_expect(--ch->rx_left == 0, 0))
         chan_recv_sync(ch);
 }
 
@@ -294,6 +320,7 @@ static inline long chan_recv(chan_t *ch, chan_msg_t *m)
         return err;
     if (m->kind == CHAN_KIND_INLINE) {
         const uint64_t *w = (const uint64_t *)m->ptr;
+#pragma GCC unroll 7
         for (unsigned i = 0; i < CHAN_SLOT_WORDS; i++) {
             uint64_t v = w[i];
             __builtin_memcpy(m->data + 8 * i, &v, 8);
