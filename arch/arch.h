@@ -135,6 +135,13 @@ static inline void arch_load_root(uint64_t value)
     __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
     __asm__ volatile("mov %0, %%cr3" ::"r"(value) : "memory");
 }
+/* Call fn(arg) from an inline fast path without making it save registers or set up a
+ * frame: the stub (switch.S) keeps every register, so the compiler treats the call as an
+ * instruction that clobbers memory only. For cold calls (interrupts off or not). */
+static inline void arch_call_saving_all(void *fn, void *arg)
+{
+    __asm__ volatile("call arch_call_saving_all_stub" : "+a"(fn) : "D"(arg) : "memory", "cc");
+}
 /* The fastpath's switch to a root whose value arch_root_value gave: one CR3 write; with
  * page-table isolation none at all, only the value the exit to user loads (the entry has
  * loaded the previous space's kernel view, whose kernel half is every space's: the exit's

@@ -20,6 +20,8 @@ static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned r
     const cap_slot_t *s = sys_cap(cur->proc, slot, XR_OBJ_ENDPOINT, rights, &err);
     if (unlikely(!s))
         return NULL;
+    if (!s->object)
+        __builtin_unreachable(); /* a typed cap always has its object: no test for it */
     *badge = s->badge;
     return s->object;
 }
