@@ -268,7 +268,10 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
 /* The IPC fastpath (ipc/fastpath.c): call and reply_recv for the current thread; each
  * returns the frame of the thread to return to user as (ARCH_FRAME_SIZE below its
- * kstack_top), or NULL to take the slowpath. */
+ * kstack_top), or NULL to take the slowpath. The entry code then returns to user as that
+ * thread with result XR_OK, the badge from its frame (ARCH_REG_BADGE, the only message
+ * register the fastpath stores) and the tag and words 0..3 of args[1..5], words at or past
+ * the tag's length cleared. */
 void *ipc_fastpath_call(const uint64_t args[6]);
 void *ipc_fastpath_reply_recv(const uint64_t args[6]);
 /* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */

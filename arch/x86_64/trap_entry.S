@@ -80,6 +80,16 @@ trap_stub_table:
      * syscall (syscall=1), RCX and R11 hold the user RIP and RFLAGS, already in the frame,
      * and the ABI destroys them, so their slots are skipped (each keeps the value this
      * thread's last frame left there) */
+    /* the end of a return to user through sysret, RSP at the frame's vector slot */
+    .macro sysret_tail
+    mov F_RIP - F_VECTOR(%rsp), %rcx
+    mov F_RFLAGS - F_VECTOR(%rsp), %r11
+    mov F_RSP - F_VECTOR(%rsp), %rsp
+    cr3_to_user
+    swapgs
+    sysretq
+    .endm
+
     .macro push_regs syscall=0
     pushq %rax
     pushq %r9
@@ -104,13 +114,18 @@ trap_stub_table:
 
     /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot; for a
      * syscall (syscall=1) R11 and RCX are skipped: the exit loads RFLAGS and RIP there */
-    .macro pop_regs_inline syscall=0
+    /* the callee-saved six, the bottom of a frame */
+    .macro pop_callee_saved
     popq %r15
     popq %r14
     popq %r13
     popq %r12
     popq %rbp
     popq %rbx
+    .endm
+
+    .macro pop_regs_inline syscall=0
+    pop_callee_saved
     .if \syscall
     add $16, %rsp
     .else
@@ -273,16 +288,49 @@ syscall_jump\smp:
     .popsection
     .endm
 
-    /* after the fastpath: to user through the frame in RAX, or to 4f when it declined */
+    /* after the fastpath: to user through the frame in RAX (the partner's), or to 4f when
+     * it declined. The C side wrote only the badge there: RAX = XR_OK, and the tag and
+     * words 0..3 go from the sender's arguments (its frame, still at RSP) straight into
+     * the registers, words at or past the tag's length cleared (docs/ipc.md section 4) */
     .macro fast_leave smp
     test %rax, %rax
     jz 4f
-    mov %rax, %rsp
+    mov F_ARGS + 8(%rsp), %rsi
+    mov F_ARGS + 16(%rsp), %rdx
+    mov F_ARGS + 24(%rsp), %r10
+    mov F_ARGS + 32(%rsp), %r8
+    mov F_ARGS + 40(%rsp), %r9
+    cmp $ASM_MSG_REGS, %sil     /* the tag's low byte: its length */
+    jb 75f
+71: mov %rax, %rsp
     .if \smp
+    /* kernel_exit_unlock clobbers them: the message into the frame first */
+    mov %rsi, F_ARGS + 8(%rsp)
+    mov %rdx, F_ARGS + 16(%rsp)
+    mov %r10, F_ARGS + 24(%rsp)
+    mov %r8, F_ARGS + 32(%rsp)
+    mov %r9, F_ARGS + 40(%rsp)
+    movq $0, F_RAX(%rsp)
     jmp syscall_return_smp
     .else
-    jmp syscall_return
+    pop_callee_saved
+    add $16, %rsp               /* the RCX and R11 slots */
+    popq %rdi                   /* the badge */
+    add $48, %rsp               /* the tag, the words and RAX: in registers already */
+    xor %eax, %eax              /* XR_OK */
+    sysret_tail
     .endif
+75: cmp $1, %sil                /* fewer than 4 words */
+    jae 72f
+    xor %edx, %edx
+72: cmp $2, %sil
+    jae 73f
+    xor %r10d, %r10d
+73: cmp $3, %sil
+    jae 74f
+    xor %r8d, %r8d
+74: xor %r9d, %r9d
+    jmp 71b
     .endm
 
     /* the fastpath's gate: a tag in RSI without caps and at most ASM_MSG_MAX words, else
@@ -321,9 +369,4 @@ syscall_return_smp:
     .globl syscall_return
 syscall_return:
     pop_regs_inline 1
-    mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
-    mov F_RFLAGS - F_VECTOR(%rsp), %r11
-    mov F_RSP - F_VECTOR(%rsp), %rsp
-    cr3_to_user
-    swapgs
-    sysretq
+    sysret_tail
