@@ -384,6 +384,23 @@ static inline void *arch_cpu_hot_first(void)
     __asm__ volatile("movq %%gs:72, %0" : "=r"(w)); /* CPU_HOT */
     return w;
 }
+/* The fastpath's accesses to the hot area at a constant offset off, one instruction each
+ * (no load of the area's address first): a 32-bit read, the first word written, a byte
+ * cleared. */
+static inline __attribute__((always_inline)) int arch_cpu_hot_read32(unsigned long off)
+{
+    int v;
+    __asm__ volatile("movl %%gs:72+%c1, %0" : "=r"(v) : "i"(off));
+    return v;
+}
+static inline void arch_cpu_hot_set_first(void *w)
+{
+    __asm__ volatile("movq %0, %%gs:72" ::"r"(w) : "memory");
+}
+static inline __attribute__((always_inline)) void arch_cpu_hot_clear8(unsigned long off)
+{
+    __asm__ volatile("movb $0, %%gs:72+%c0" ::"i"(off) : "memory");
+}
 /* CPU cpu's hot area (any CPU's). */
 void *arch_cpu_hot_of(unsigned cpu);
 
