@@ -222,6 +222,7 @@ static inline void arch_copy_words(uint64_t *dst, const uint64_t *src, size_t n)
 /* The FPU state switch (arch/x86_64/fpu.c owns the state): which instructions this CPU
  * has, and the components saved. */
 enum { ARCH_FPU_XSAVEOPT, ARCH_FPU_XSAVE, ARCH_FPU_FXSAVE };
+_Static_assert(ARCH_FPU_XSAVEOPT == 0, "arch_fpu_switch compares with 0");
 extern uint8_t arch_fpu_kind;
 extern uint64_t arch_fpu_xcr0;
 /* Save the outgoing thread's FPU/SSE/AVX state and load the incoming one's (docs/ipc.md
@@ -229,10 +230,13 @@ extern uint64_t arch_fpu_xcr0;
 static inline void arch_fpu_switch(void *from, const void *to)
 {
     uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
-    if (likely(arch_fpu_kind == ARCH_FPU_XSAVEOPT))
-        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
-                         : "memory");
-    else if (arch_fpu_kind == ARCH_FPU_XSAVE)
+    /* the kind tested in memory, one compare (ARCH_FPU_XSAVEOPT is 0) */
+    __asm__ goto("cmpb $0, arch_fpu_kind(%%rip)\n\tjne %l0" ::: "cc" : other);
+    __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
+                     : "memory");
+    return;
+other:
+    if (arch_fpu_kind == ARCH_FPU_XSAVE)
         __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
                          : "memory");
     else
