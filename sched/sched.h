@@ -85,6 +85,10 @@ void sched_schedule(void);
 void sched_block(unsigned wait);
 /* Make a blocked thread runnable again (at the tail of its priority's queue). */
 void sched_wake(thread_t *t);
+/* sched_wake(t) and sched_schedule(), the current thread blocked: when t is what the
+ * scheduler would pick (this CPU's, above every queued priority), a direct switch to it
+ * that never queues it (the IPC slowpath's call, as seL4's does). */
+void sched_wake_run(thread_t *t);
 /* The highest priority with a runnable thread queued, or -1. */
 static inline int sched_best_prio(void)
 {
