@@ -135,6 +135,13 @@ static inline void arch_load_root(uint64_t value)
     __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
     __asm__ volatile("mov %0, %%cr3" ::"r"(value) : "memory");
 }
+/* Call fn(arg) from an inline fast path without making it save registers or set up a
+ * frame: the stub (switch.S) keeps every register, so the compiler treats the call as an
+ * instruction that clobbers memory only. For cold calls (interrupts off or not). */
+static inline void arch_call_saving_all(void *fn, void *arg)
+{
+    __asm__ volatile("call arch_call_saving_all_stub" : "+a"(fn) : "D"(arg) : "memory", "cc");
+}
 /* The fastpath's switch to a root whose value arch_root_value gave: one CR3 write; with
  * page-table isolation none at all, only the value the exit to user loads (the entry has
  * loaded the previous space's kernel view, whose kernel half is every space's: the exit's
@@ -215,6 +222,7 @@ static inline void arch_copy_words(uint64_t *dst, const uint64_t *src, size_t n)
 /* The FPU state switch (arch/x86_64/fpu.c owns the state): which instructions this CPU
  * has, and the components saved. */
 enum { ARCH_FPU_XSAVEOPT, ARCH_FPU_XSAVE, ARCH_FPU_FXSAVE };
+_Static_assert(ARCH_FPU_XSAVEOPT == 0, "arch_fpu_switch compares with 0");
 extern uint8_t arch_fpu_kind;
 extern uint64_t arch_fpu_xcr0;
 /* Save the outgoing thread's FPU/SSE/AVX state and load the incoming one's (docs/ipc.md
@@ -222,10 +230,13 @@ extern uint64_t arch_fpu_xcr0;
 static inline void arch_fpu_switch(void *from, const void *to)
 {
     uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
-    if (likely(arch_fpu_kind == ARCH_FPU_XSAVEOPT))
-        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
-                         : "memory");
-    else if (arch_fpu_kind == ARCH_FPU_XSAVE)
+    /* the kind tested in memory, one compare (ARCH_FPU_XSAVEOPT is 0) */
+    __asm__ goto("cmpb $0, arch_fpu_kind(%%rip)\n\tjne %l0" ::: "cc" : other);
+    __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
+                     : "memory");
+    return;
+other:
+    if (arch_fpu_kind == ARCH_FPU_XSAVE)
         __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
                          : "memory");
     else
@@ -263,7 +274,10 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
 /* The IPC fastpath (ipc/fastpath.c): call and reply_recv for the current thread; each
  * returns the frame of the thread to return to user as (ARCH_FRAME_SIZE below its
- * kstack_top), or NULL to take the slowpath. */
+ * kstack_top), or NULL to take the slowpath. The entry code then returns to user as that
+ * thread with result XR_OK, the badge from its frame (ARCH_REG_BADGE, the only message
+ * register the fastpath stores) and the tag and words 0..3 of args[1..5], words at or past
+ * the tag's length cleared. */
 void *ipc_fastpath_call(const uint64_t args[6]);
 void *ipc_fastpath_reply_recv(const uint64_t args[6]);
 /* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */
@@ -375,6 +389,23 @@ static inline void *arch_cpu_hot_first(void)
     void *w;
     __asm__ volatile("movq %%gs:72, %0" : "=r"(w)); /* CPU_HOT */
     return w;
+}
+/* The fastpath's accesses to the hot area at a constant offset off, one instruction each
+ * (no load of the area's address first): a 32-bit read, the first word written, a byte
+ * cleared. */
+static inline __attribute__((always_inline)) int arch_cpu_hot_read32(unsigned long off)
+{
+    int v;
+    __asm__ volatile("movl %%gs:72+%c1, %0" : "=r"(v) : "i"(off));
+    return v;
+}
+static inline void arch_cpu_hot_set_first(void *w)
+{
+    __asm__ volatile("movq %0, %%gs:72" ::"r"(w) : "memory");
+}
+static inline __attribute__((always_inline)) void arch_cpu_hot_clear8(unsigned long off)
+{
+    __asm__ volatile("movb $0, %%gs:72+%c0" ::"i"(off) : "memory");
 }
 /* CPU cpu's hot area (any CPU's). */
 void *arch_cpu_hot_of(unsigned cpu);

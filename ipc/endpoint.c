@@ -183,8 +183,7 @@ sysret_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, cons
     deliver(cur, r, badge, grant, tag, w);
     if (call) {
         link_reply(r, cur);
-        sched_wake(r);
-        sched_schedule(); /* cur is blocked: run the receiver or whoever is better */
+        sched_wake_run(r); /* cur is blocked: run the receiver or whoever is better */
         return SYSRET_REGS_SET;
     }
     sched_wake(r);
@@ -278,8 +277,7 @@ bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip
     deliver(NULL, r, cur->fault_badge, false, XR_TAG(XR_LABEL_FAULT, 0, 5), m);
     deliver_fault_extra(cur, r);
     link_reply(r, cur);
-    sched_wake(r);
-    sched_schedule();
+    sched_wake_run(r);
     return true;
 }
 

@@ -156,8 +156,8 @@ static inline void mm_as_switch_fast(mm_as_t *as)
 {
     mm_as_t **loaded = &mm_loaded[arch_cpu_id()];
     uint64_t cr3 = as->cr3;
-    if (unlikely(!cr3)) {
-        mm_as_switch(as);
+    if (unlikely(!cr3)) { /* a flush owed: the general switch, called without a frame */
+        arch_call_saving_all((void *)mm_as_switch, as);
     } else if (*loaded != as) {
         *loaded = as;
         arch_switch_root_fast(cr3);

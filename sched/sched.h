@@ -20,6 +20,9 @@ typedef struct sched_hot {
 _Static_assert(sizeof(sched_hot_t) <= ARCH_CPU_HOT_WORDS * 8, "it lives in the per-CPU block");
 _Static_assert(__builtin_offsetof(sched_hot_t, current) == 0, "thread_current reads word 0");
 
+_Static_assert(sizeof(int) == 4 && sizeof(bool) == 1, "sched_best_prio and sched_switch_fast's "
+                                                      "one-instruction accesses");
+
 /* CPU cpu's scheduler state (any CPU's). */
 extern sched_hot_t *sched_hot_table[ARCH_MAX_CPUS];
 static inline sched_hot_t *sched_hot_of(unsigned cpu)
@@ -82,20 +85,23 @@ void sched_schedule(void);
 void sched_block(unsigned wait);
 /* Make a blocked thread runnable again (at the tail of its priority's queue). */
 void sched_wake(thread_t *t);
+/* sched_wake(t) and sched_schedule(), the current thread blocked: when t is what the
+ * scheduler would pick (this CPU's, above every queued priority), a direct switch to it
+ * that never queues it (the IPC slowpath's call, as seL4's does). */
+void sched_wake_run(thread_t *t);
 /* The highest priority with a runnable thread queued, or -1. */
 static inline int sched_best_prio(void)
 {
-    return sched_here()->best;
+    return arch_cpu_hot_read32(__builtin_offsetof(sched_hot_t, best));
 }
 /* The IPC fastpath's switch: next becomes current (address space, FPU, entry stack)
  * without a stack switch; the caller returns to user through next's frame. Inline: it
  * is on the fastpath. */
 static inline void sched_switch_fast(thread_t *next)
 {
-    sched_hot_t *h = sched_here();
-    thread_t *prev = h->current;
-    h->current = next;
-    h->need_switch = false;
+    thread_t *prev = thread_current();
+    arch_cpu_hot_set_first(next); /* current */
+    arch_cpu_hot_clear8(__builtin_offsetof(sched_hot_t, need_switch));
     next->slice = SCHED_SLICE_TICKS;
     mm_as_switch_fast(next->proc->as);
     arch_switch_fast(&prev->arch, &next->arch);

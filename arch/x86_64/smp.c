@@ -146,7 +146,7 @@ unsigned arch_smp_start(const uint32_t *apic_ids, unsigned count, unsigned n, co
         }
     }
     if (online > 1)
-        wrmsr(MSR_LSTAR, (uint64_t)syscall_entry_smp); /* the boot CPU's entry takes the lock */
+        wrmsr(MSR_LSTAR, syscall_entry_for(true)); /* the boot CPU's entry takes the lock */
     return online;
 }
 

@@ -41,3 +41,33 @@ thread_kernel_start:
     xor %ebp, %ebp
     call *%r12
     ud2
+
+/* arch_call_saving_all (arch/arch.h): call RAX(RDI) keeping every register but RAX, so a
+ * cold call inside an inline fast path costs its caller no saved registers and no frame. */
+    .globl arch_call_saving_all_stub
+    .type arch_call_saving_all_stub, @function
+arch_call_saving_all_stub:
+    pushq %rbp
+    mov %rsp, %rbp
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    and $-16, %rsp              /* the ABI's alignment at the call */
+    call *%rax
+    lea -64(%rbp), %rsp
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbp
+    ret
+    .size arch_call_saving_all_stub, . - arch_call_saving_all_stub

@@ -68,17 +68,32 @@ void arch_thread_set_user(arch_thread_t *t, uint64_t rip, uint64_t rsp, uint64_t
     f->rdi = arg;
 }
 
-/* The entry code's dispatch tables and labels (trap_entry.S), one set per entry point. */
-extern void (*syscall_jump0[ASM_SYS_COUNT])(void), (*syscall_jump1[ASM_SYS_COUNT])(void);
-extern void syscall_slow0(void), syscall_call0(void), syscall_reply_recv0(void);
-extern void syscall_slow1(void), syscall_call1(void), syscall_reply_recv1(void);
+/* The entry code's dispatch tables and labels (trap_entry.S), one set per entry point:
+ * suffix smp, then kpti. */
+typedef void (*entry_label_t)(void);
+#define ENTRY_SET(sk)                                                                              \
+    extern entry_label_t syscall_jump##sk[ASM_SYS_COUNT];                                          \
+    extern void syscall_slow##sk(void), syscall_call##sk(void), syscall_reply_recv##sk(void)
+ENTRY_SET(00);
+ENTRY_SET(01);
+ENTRY_SET(10);
+ENTRY_SET(11);
+
+static const struct {
+    entry_label_t *jump, slow, call, reply_recv;
+} entry_sets[] = {
+    {syscall_jump00, syscall_slow00, syscall_call00, syscall_reply_recv00},
+    {syscall_jump01, syscall_slow01, syscall_call01, syscall_reply_recv01},
+    {syscall_jump10, syscall_slow10, syscall_call10, syscall_reply_recv10},
+    {syscall_jump11, syscall_slow11, syscall_call11, syscall_reply_recv11},
+};
 
 void arch_syscall_fastpath(bool on)
 {
-    syscall_jump0[XR_SYS_CALL] = on ? syscall_call0 : syscall_slow0;
-    syscall_jump0[XR_SYS_REPLY_RECV] = on ? syscall_reply_recv0 : syscall_slow0;
-    syscall_jump1[XR_SYS_CALL] = on ? syscall_call1 : syscall_slow1;
-    syscall_jump1[XR_SYS_REPLY_RECV] = on ? syscall_reply_recv1 : syscall_slow1;
+    for (unsigned i = 0; i < sizeof entry_sets / sizeof entry_sets[0]; i++) {
+        entry_sets[i].jump[XR_SYS_CALL] = on ? entry_sets[i].call : entry_sets[i].slow;
+        entry_sets[i].jump[XR_SYS_REPLY_RECV] = on ? entry_sets[i].reply_recv : entry_sets[i].slow;
+    }
 }
 
 /* arch_thread_park (arch.h) only marks the thread: its stack may still be in use (the
@@ -100,10 +115,18 @@ void arch_switch(arch_thread_t *from, arch_thread_t *to)
 
 static bool kpti_on;
 
+uint64_t syscall_entry_for(bool smp)
+{
+    static const entry_label_t entries[2][2] = {{syscall_entry, syscall_entry_kpti},
+                                                {syscall_entry_smp, syscall_entry_smp_kpti}};
+    return (uint64_t)entries[smp][kpti_on];
+}
+
 void cpu_local_setup(unsigned cpu)
 {
     struct cpu_local *c = percpu_of(cpu);
     c->kpti = kpti_on;
+    wrmsr(MSR_LSTAR, syscall_entry_for(cpu != 0)); /* smp.c switches 0 */
     c->cr3_noflush = arch_pcid_enabled() ? 1ul << 63 : 0;
     c->user_cr3_bits = 0x1000 | (arch_pcid_enabled() ? 0x800 : 0);
 }

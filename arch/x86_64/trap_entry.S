@@ -80,6 +80,26 @@ trap_stub_table:
      * syscall (syscall=1), RCX and R11 hold the user RIP and RFLAGS, already in the frame,
      * and the ABI destroys them, so their slots are skipped (each keeps the value this
      * thread's last frame left there) */
+    /* the end of a return to user through sysret, RSP at the frame's vector slot; mode 0:
+     * CR3 as CPU_KPTI says (RAX kept); the fastpath's, RAX = XR_OK: 1 without a CR3
+     * switch, 2 with one (kpti=1: RAX its scratch, then cleared) */
+    .macro sysret_tail mode=0
+    mov F_RIP - F_VECTOR(%rsp), %rcx
+    mov F_RFLAGS - F_VECTOR(%rsp), %r11
+    mov F_RSP - F_VECTOR(%rsp), %rsp
+    .if \mode == 0
+    cr3_to_user
+    .else
+    .if \mode == 2
+    mov %gs:CPU_EXIT_CR3, %rax
+    mov %rax, %cr3
+    .endif
+    xor %eax, %eax
+    .endif
+    swapgs
+    sysretq
+    .endm
+
     .macro push_regs syscall=0
     pushq %rax
     pushq %r9
@@ -104,13 +124,18 @@ trap_stub_table:
 
     /* restore the 15 registers of the frame at %rsp; %rsp ends at the vector slot; for a
      * syscall (syscall=1) R11 and RCX are skipped: the exit loads RFLAGS and RIP there */
-    .macro pop_regs_inline syscall=0
+    /* the callee-saved six, the bottom of a frame */
+    .macro pop_callee_saved
     popq %r15
     popq %r14
     popq %r13
     popq %r12
     popq %rbp
     popq %rbx
+    .endm
+
+    .macro pop_regs_inline syscall=0
+    pop_callee_saved
     .if \syscall
     add $16, %rsp
     .else
@@ -183,14 +208,23 @@ trap_return:
     iretq
 
 /* syscall: RCX = user RIP, R11 = user RFLAGS, RSP = user stack; interrupts are masked by
- * FMASK. Build the same frame a trap makes, on the thread's kernel stack. Two entry points
+ * FMASK. Build the same frame a trap makes, on the thread's kernel stack. Four entry points
  * from one macro: syscall_entry for one CPU, syscall_entry_smp (the kernel lock taken on
  * entry, released on return: kernel/klock.h) once several CPUs run; each CPU's LSTAR
- * names the one in force (arch_smp_start switches them), so one CPU pays nothing. */
-    .macro syscall_entry_body smp
+ * names the one in force (arch_smp_start switches them), so one CPU pays nothing. Each
+ * also has a _kpti twin (kpti=1: the CR3 switches without a test of CPU_KPTI, the entry's
+ * with RSP as its scratch register, free until the kernel stack is loaded; NMI, #MC and
+ * #DF have their own stacks); LSTAR names the one for this CPU's kpti (syscall_entry_for,
+ * gdt.c). */
+    .macro syscall_entry_body smp, kpti
     swapgs
     mov %rsp, %gs:CPU_USER_RSP
-    cr3_to_kernel
+    .if \kpti
+    mov %cr3, %rsp
+    and $~0x1800, %rsp
+    or %gs:CPU_CR3_NOFLUSH, %rsp
+    mov %rsp, %cr3
+    .endif
     mov %gs:CPU_KSTACK, %rsp
     pushq $SEL_UDATA
     pushq %gs:CPU_USER_RSP
@@ -212,9 +246,9 @@ trap_return:
      * the end to the last entry (ENOSYS). */
     cmp $ASM_SYS_COUNT, %rax
     jae 1f
-    jmp *syscall_jump\smp(, %rax, 8)
+    jmp *syscall_jump\smp\()\kpti(, %rax, 8)
 1:  mov $ASM_SYS_COUNT, %eax
-syscall_slow\smp:
+syscall_slow\smp\()\kpti:
     lea F_ARGS(%rsp), %rdi
     lea F_ERROR(%rsp), %rsi     /* the value out: the error-code slot, pushed as 0 */
     call *syscall_table(, %rax, 8)
@@ -246,43 +280,76 @@ syscall_slow\smp:
      * register-sized (no caps, length <= ASM_MSG_REGS: the one test of the fastpath's
      * tag; the C side relies on it); it returns the frame of the thread to return to user
      * as (at the top of its kernel stack), or NULL for the slowpath */
-syscall_call\smp:
-    fast_gate syscall_slow\smp, 1f
+syscall_call\smp\()\kpti:
+    fast_gate syscall_slow\smp\()\kpti, 1f
     call ipc_fastpath_call
-    fast_leave \smp
+    fast_leave \smp, \kpti
 1:  call ipc_fastpath_call_long
     jmp 3f
-syscall_reply_recv\smp:
-    fast_gate syscall_slow\smp, 1f
+syscall_reply_recv\smp\()\kpti:
+    fast_gate syscall_slow\smp\()\kpti, 1f
     call ipc_fastpath_reply_recv
-3:  fast_leave \smp
+3:  fast_leave \smp, \kpti
 1:  call ipc_fastpath_reply_recv_long
     jmp 3b
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
-    jmp syscall_slow\smp
+    jmp syscall_slow\smp\()\kpti
 
     /* the jump table: syscall_slow for every number; arch_syscall_fastpath (thread.c)
      * points the CALL and REPLY_RECV entries at the labels above */
-    .globl syscall_jump\smp, syscall_slow\smp, syscall_call\smp, syscall_reply_recv\smp
+    .globl syscall_jump\smp\()\kpti, syscall_slow\smp\()\kpti
+    .globl syscall_call\smp\()\kpti, syscall_reply_recv\smp\()\kpti
     .pushsection .data
     .balign 8
-syscall_jump\smp:
+syscall_jump\smp\()\kpti:
     .rept ASM_SYS_COUNT
-    .quad syscall_slow\smp
+    .quad syscall_slow\smp\()\kpti
     .endr
     .popsection
     .endm
 
-    /* after the fastpath: to user through the frame in RAX, or to 4f when it declined */
-    .macro fast_leave smp
+    /* after the fastpath: to user through the frame in RAX (the partner's), or to 4f when
+     * it declined. The C side wrote only the badge there: RAX = XR_OK, and the tag and
+     * words 0..3 go from the sender's arguments (its frame, still at RSP) straight into
+     * the registers, words at or past the tag's length cleared (docs/ipc.md section 4) */
+    .macro fast_leave smp, kpti
     test %rax, %rax
     jz 4f
-    mov %rax, %rsp
+    mov F_ARGS + 8(%rsp), %rsi
+    mov F_ARGS + 16(%rsp), %rdx
+    mov F_ARGS + 24(%rsp), %r10
+    mov F_ARGS + 32(%rsp), %r8
+    mov F_ARGS + 40(%rsp), %r9
+    cmp $ASM_MSG_REGS, %sil     /* the tag's low byte: its length */
+    jb 75f
+71: mov %rax, %rsp
     .if \smp
+    /* kernel_exit_unlock clobbers them: the message into the frame first */
+    mov %rsi, F_ARGS + 8(%rsp)
+    mov %rdx, F_ARGS + 16(%rsp)
+    mov %r10, F_ARGS + 24(%rsp)
+    mov %r8, F_ARGS + 32(%rsp)
+    mov %r9, F_ARGS + 40(%rsp)
+    movq $0, F_RAX(%rsp)
     jmp syscall_return_smp
     .else
-    jmp syscall_return
+    pop_callee_saved
+    add $16, %rsp               /* the RCX and R11 slots */
+    popq %rdi                   /* the badge */
+    add $48, %rsp               /* the tag, the words and RAX: in registers already */
+    sysret_tail 1 + \kpti       /* RAX = XR_OK */
     .endif
+75: cmp $1, %sil                /* fewer than 4 words */
+    jae 72f
+    xor %edx, %edx
+72: cmp $2, %sil
+    jae 73f
+    xor %r10d, %r10d
+73: cmp $3, %sil
+    jae 74f
+    xor %r8d, %r8d
+74: xor %r9d, %r9d
+    jmp 71b
     .endm
 
     /* the fastpath's gate: a tag in RSI without caps and at most ASM_MSG_MAX words, else
@@ -298,11 +365,15 @@ syscall_jump\smp:
 2:
     .endm
 
-    .globl syscall_entry, syscall_entry_smp
+    .globl syscall_entry, syscall_entry_smp, syscall_entry_kpti, syscall_entry_smp_kpti
 syscall_entry:
-    syscall_entry_body 0
+    syscall_entry_body 0, 0
 syscall_entry_smp:
-    syscall_entry_body 1
+    syscall_entry_body 1, 0
+syscall_entry_kpti:
+    syscall_entry_body 0, 1
+syscall_entry_smp_kpti:
+    syscall_entry_body 1, 1
 
 /* Return from a syscall frame with sysret. Only syscall frames come here (CS is the user
  * code selector by construction), and their RIP is always canonical, so the sysret hole
@@ -321,9 +392,4 @@ syscall_return_smp:
     .globl syscall_return
 syscall_return:
     pop_regs_inline 1
-    mov F_RIP - F_VECTOR(%rsp), %rcx    /* rsp now points at the vector slot */
-    mov F_RFLAGS - F_VECTOR(%rsp), %r11
-    mov F_RSP - F_VECTOR(%rsp), %rsp
-    cr3_to_user
-    swapgs
-    sysretq
+    sysret_tail

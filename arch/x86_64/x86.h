@@ -77,12 +77,17 @@ DEFINE_CR(4)
 void cpu_enable_protections(void);
 /* The FPU on an application processor: the boot CPU's XSAVE set-up (CR4, XCR0). */
 void fpu_init_ap(void);
-/* The entry path's per-CPU fields (page-table isolation, CR3 bits) of CPU cpu. */
+/* The entry path's per-CPU fields (page-table isolation, CR3 bits) of CPU cpu, and its
+ * LSTAR (syscall_entry_for); on CPU cpu itself. */
 void cpu_local_setup(unsigned cpu);
+/* The syscall entry point for LSTAR: taking the kernel lock or not (smp), switching page
+ * tables or not (kpti=1 or 0). */
+uint64_t syscall_entry_for(bool smp);
 
 /* ---- written in assembly ---- */
 void syscall_entry(void);     /* trap_entry.S: MSR_LSTAR with one CPU */
 void syscall_entry_smp(void); /* ... with several (takes the kernel lock) */
+void syscall_entry_kpti(void), syscall_entry_smp_kpti(void);    /* the same with kpti=1 */
 void thread_user_start(void), thread_kernel_start(void);        /* switch.S: first runs */
 void thread_syscall_resume(void);                               /* switch.S */
 void arch_context_switch(uint64_t *save_ksp, uint64_t new_ksp); /* switch.S */
