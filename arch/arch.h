@@ -359,8 +359,8 @@ kerr_t arch_debug_mem(uint64_t root, uint64_t va, void *buf, size_t n, bool writ
 kerr_t arch_debug_hw_set(unsigned slot, unsigned type, uint64_t addr, unsigned len);
 void arch_debug_hw_clear(unsigned slot);
 
-/* Time stamp counter, and its rate in ticks per second (measured against the PIT at boot by
- * arch_timer_init; a default when that failed). */
+/* Time stamp counter, and its rate in ticks per second (measured against the PIT by the last
+ * timer calibration, arch_timer_init at boot; a default when that failed; 0 before it). */
 uint64_t arch_timestamp(void);
 uint64_t arch_timestamp_hz(void);
 

@@ -342,11 +342,6 @@ uint32_t apic_id(void)
     return lapic_read(LAPIC_ID) >> 24;
 }
 
-uint64_t apic_tsc_hz(void)
-{
-    return tsc_hz;
-}
-
 uint64_t arch_timestamp_hz(void)
 {
     return tsc_hz;

@@ -19,7 +19,7 @@ void apic_init(const pt_ops_t *ops);
 
 /* Measure the LAPIC timer (divider 16) against PIT channel 2 (mode 0, gated through port
  * 0x61) over three ~10 ms windows, taking the median, and the TSC over the same windows.
- * Returns the timer's ticks per second and keeps both for apic_timer_*() and apic_tsc_hz().
+ * Returns the timer's ticks per second and keeps both for apic_timer_*() and arch_timestamp_hz().
  * When the PIT does not count, logs a warning and uses 6.25 MHz / 1 GHz. Busy-waits about
  * 30 ms with interrupts off; a running timer is restarted from its initial count after.
  * Needs apic_init(). */
@@ -46,9 +46,6 @@ void apic_eoi(void);
 /* This CPU's local APIC id (xAPIC: 8 bits), and the boot CPU's. */
 uint32_t apic_id(void);
 uint32_t boot_apic_id(void);
-
-/* TSC ticks per second from the last apic_timer_calibrate(); 0 before the first. */
-uint64_t apic_tsc_hz(void);
 
 /* Enable this (application) CPU's local APIC as apic_init did the boot CPU's; the MMIO
  * page is the same address on every CPU. */

@@ -31,7 +31,7 @@ KTEST(arch, apic_legacy_pics_masked)
 KTEST(arch, apic_calibration_plausible)
 {
     apic_ready();
-    uint64_t timer = apic_timer_calibrate(), tsc = apic_tsc_hz();
+    uint64_t timer = apic_timer_calibrate(), tsc = arch_timestamp_hz();
     KT_ASSERT(timer >= 1 * MHZ && timer <= 10000 * MHZ);
     KT_ASSERT(tsc >= 10 * MHZ && tsc <= 100000 * MHZ);
 }
@@ -51,8 +51,8 @@ KTEST(arch, apic_calibration_repeatable)
     apic_ready();
     bool agree = false, ratio = false;
     for (int try = 0; try < 3 && !agree; try++) {
-        uint64_t timer1 = apic_timer_calibrate(), tsc1 = apic_tsc_hz();
-        uint64_t timer2 = apic_timer_calibrate(), tsc2 = apic_tsc_hz();
+        uint64_t timer1 = apic_timer_calibrate(), tsc1 = arch_timestamp_hz();
+        uint64_t timer2 = apic_timer_calibrate(), tsc2 = arch_timestamp_hz();
         kprintf("  timer %lu / %lu Hz, TSC %lu / %lu Hz\n", timer1, timer2, tsc1, tsc2);
         agree = within_10pct(timer1, timer2) && within_10pct(tsc1, tsc2);
         ratio = ratio || within_10pct(tsc1 / (timer1 / 1000 + 1), tsc2 / (timer2 / 1000 + 1));

@@ -46,7 +46,7 @@ void arch_smp_timer_hz(unsigned hz)
 
 static void delay_us(uint64_t us)
 {
-    uint64_t hz = apic_tsc_hz() ? apic_tsc_hz() : 1000000000ul;
+    uint64_t hz = arch_timestamp_hz() ? arch_timestamp_hz() : 1000000000ul;
     uint64_t end = arch_timestamp() + hz / 1000000 * us;
     while (arch_timestamp() < end)
         arch_cpu_relax();

@@ -222,5 +222,5 @@ void arch_timer_init(unsigned hz, const pt_ops_t *ops)
     apic_timer_start(hz);
     arch_smp_timer_hz(hz);
     log_info("timer: local APIC %lu kHz (divider 16), TSC %lu MHz, tick %u Hz\n", lapic_hz / 1000,
-             apic_tsc_hz() / 1000000, hz);
+             arch_timestamp_hz() / 1000000, hz);
 }
