@@ -90,7 +90,7 @@ int clock_gettime(clockid_t id, struct timespec *tp)
 {
     if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
         return sys_fail(EINVAL);
-    uint64_t us = id == CLOCK_REALTIME ? xr_clock_unix_us() : sys_now_us();
+    uint64_t us = id == CLOCK_REALTIME ? xr_clock_unix_us() : xr_clock_monotonic_us();
     tp->tv_sec = (time_t)(us / 1000000);
     tp->tv_nsec = (long)(us % 1000000) * 1000;
     return 0;

@@ -22,9 +22,6 @@ int sys_errno(long xr_err);
 /* Sets errno to e and returns -1, the usual failure of a POSIX call. */
 int sys_fail(int e);
 
-/* Microseconds since boot, from the timestamp counter (lib/clock.c). */
-uint64_t sys_now_us(void);
-
 /* The tick count when the program started (set by __xr_libc_start). */
 extern uint64_t sys_start_ticks;
 

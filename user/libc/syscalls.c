@@ -55,11 +55,6 @@ int sys_fail(int e)
     return -1;
 }
 
-uint64_t sys_now_us(void)
-{
-    return xr_clock_monotonic_us();
-}
-
 /* Ends the process: its descriptors are closed first (so pipe ends are counted down). */
 _Noreturn void _exit(int status)
 {
