@@ -142,6 +142,14 @@ static inline void arch_call_saving_all(void *fn, void *arg)
 {
     __asm__ volatile("call arch_call_saving_all_stub" : "+a"(fn) : "D"(arg) : "memory", "cc");
 }
+/* The same for fn(arg, arg2). */
+static inline void arch_call_saving_all2(void *fn, void *arg, void *arg2)
+{
+    __asm__ volatile("call arch_call_saving_all_stub"
+                     : "+a"(fn)
+                     : "D"(arg), "S"(arg2)
+                     : "memory", "cc");
+}
 /* The fastpath's switch to a root whose value arch_root_value gave: one CR3 write; with
  * page-table isolation none at all, only the value the exit to user loads (the entry has
  * loaded the previous space's kernel view, whose kernel half is every space's: the exit's
@@ -175,6 +183,8 @@ typedef struct arch_thread {
     uint64_t kstack_top; /* a user thread's trap frame sits right below it */
     void *fpu;           /* FPU/SSE/AVX state page; NULL for kernel threads */
     bool parked;         /* its frame holds all its state: resume straight to user */
+    uint8_t fpu_eager;   /* nonzero: its FPU state is loaded when it is switched in, for
+                            this many more ticks of its running; 0: it runs lazily (fpu.c) */
 } arch_thread_t;
 
 /* Prepare t to enter user mode (at rip 0 until arch_thread_set_user) when first run. */
@@ -219,34 +229,56 @@ static inline void arch_copy_words(uint64_t *dst, const uint64_t *src, size_t n)
 {
     __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
-/* The FPU state switch (arch/x86_64/fpu.c owns the state): which instructions this CPU
- * has, and the components saved. */
+/* The FPU state switch (arch/x86_64/fpu.c owns the state, docs/ipc.md §4): which
+ * instructions this CPU has, and the components saved. */
 enum { ARCH_FPU_XSAVEOPT, ARCH_FPU_XSAVE, ARCH_FPU_FXSAVE };
-_Static_assert(ARCH_FPU_XSAVEOPT == 0, "arch_fpu_switch compares with 0");
 extern uint8_t arch_fpu_kind;
 extern uint64_t arch_fpu_xcr0;
-/* Save the outgoing thread's FPU/SSE/AVX state and load the incoming one's (docs/ipc.md
- * §4: eager, and why that is the safe choice). */
-static inline void arch_fpu_switch(void *from, const void *to)
+extern uint64_t arch_fpu_traps; /* first uses by a thread running lazily (#NM), all CPUs */
+/* A thread that takes the FPU (#NM) stays eager for this many timer ticks of its running. */
+#define ARCH_FPU_EAGER_TICKS 4
+/* Switch the FPU from thread from to thread to. Each CPU's registers are either live (the
+ * running thread's state, CR0.TS clear: it is eager) or clean (initial state, TS set: it
+ * runs lazily). Clean and to lazy: nothing at all (one load, one OR, one branch). Live and
+ * to eager: save from's state, load to's (inline for XSAVEOPT: the CPU's live byte is 1 +
+ * the kind). The rest (going live, going clean, the other kinds): arch_fpu_switch_slow. */
+void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to);
+static inline __attribute__((always_inline)) void arch_fpu_switch(arch_thread_t *from,
+                                                                  arch_thread_t *to)
 {
-    uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
-    /* the kind tested in memory, one compare (ARCH_FPU_XSAVEOPT is 0) */
-    __asm__ goto("cmpb $0, arch_fpu_kind(%%rip)\n\tjne %l0" ::: "cc" : other);
-    __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
-                     : "memory");
+    __asm__ goto("movzbl %c1(%0), %%eax\n\t"
+                 "orb %%gs:112, %%al\n\t" /* CPU_FPU_LIVE */
+                 "jnz %l[busy]" ::"r"(to),
+                 "i"(__builtin_offsetof(arch_thread_t, fpu_eager))
+                 : "rax", "cc"
+                 : busy);
     return;
-other:
-    if (arch_fpu_kind == ARCH_FPU_XSAVE)
-        __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from), "r"(to), "a"(lo), "d"(hi)
+busy:
+    __asm__ goto("cmpb $1 + %c0, %%gs:112\n\t" /* live, XSAVEOPT */
+                 "jne %l[slow]" ::"i"(ARCH_FPU_XSAVEOPT)
+                 : "cc"
+                 : slow);
+    if (to->fpu_eager) {
+        uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
+        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu), "a"(lo),
+                         "d"(hi)
                          : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(from), "r"(to) : "memory");
+        return;
+    }
+slow:
+    arch_call_saving_all2((void *)arch_fpu_switch_slow, from, to);
+}
+/* A timer tick while t runs: one tick less of eagerness. */
+static inline void arch_fpu_tick(arch_thread_t *t)
+{
+    if (t->fpu_eager)
+        t->fpu_eager--;
 }
 /* The fastpath's switch: FPU state and the kernel stack entries use; no stack switch
  * (the caller returns to user through to's frame). */
 static inline void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
 {
-    arch_fpu_switch(from->fpu, to->fpu);
+    arch_fpu_switch(from, to);
     __asm__ volatile("movq %0, %%gs:8" ::"r"(to->kstack_top)); /* CPU_KSTACK */
     to->parked = false;
 }
@@ -254,8 +286,9 @@ static inline void arch_switch_fast(arch_thread_t *from, arch_thread_t *to)
  * the CPU has, else the ones asked for if the CPU has them (a warning and the best if not). */
 void arch_fpu_init(unsigned want);
 void arch_fpu_area_init(void *area);
-void arch_fpu_save(void *area);
-void arch_fpu_restore(const void *area);
+/* The #NM of a lazy user thread t (its first FPU instruction): load its state, make it
+ * eager; false if t is not lazy (then the trap is a fault). */
+bool arch_fpu_first_use(arch_thread_t *t);
 /* Wait for an interrupt with interrupts enabled, then disable them again. */
 void arch_wait_for_interrupt(void);
 /* Per-CPU set-up for system calls and user entry: GS, entry stack, syscall MSRs; and
@@ -270,6 +303,7 @@ kerr_t arch_copy_to_user(uint64_t udst, const void *src, size_t n);
 /* The generic kernel's side of entries (implemented outside arch/):
  * - syscall_table: the handlers the entry code calls, indexed by number (kernel/syscall.c);
  * - kernel_user_fault: a CPU exception in user mode (the thread must not resume);
+ * - kernel_current_arch: the running thread's arch part;
  * - kernel_timer_tick: the periodic timer fired;
  * - kernel_before_user_return: last chance to reschedule before returning to user. */
 /* The IPC fastpath (ipc/fastpath.c): call and reply_recv for the current thread; each
@@ -288,6 +322,7 @@ extern bool ipc_fastpath_enabled;
  * flag. At boot, before the first system call. */
 void arch_syscall_fastpath(bool on);
 void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+arch_thread_t *kernel_current_arch(void);
 void kernel_timer_tick(void);
 void kernel_before_user_return(void);
 

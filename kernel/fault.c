@@ -3,6 +3,7 @@
 #include "ipc/ipc.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
+#include "sched/sched.h"
 
 static const char *const fault_names[32] = {
     [0] = "divide error",         [1] = "debug",
@@ -28,4 +29,9 @@ void kernel_user_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t 
         log_warn(", address %lx", addr);
     log_warn("\n");
     process_terminate(p, XR_PROC_KILLED, vector);
+}
+
+arch_thread_t *kernel_current_arch(void)
+{
+    return &thread_current()->arch;
 }

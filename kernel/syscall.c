@@ -136,6 +136,9 @@ SYSCALL(info)
     case XR_INFO_BOOT_TIMESTAMP:
         *value = rtc_boot_timestamp;
         break;
+    case XR_INFO_FPU_TRAPS:
+        *value = arch_fpu_traps;
+        break;
     case XR_INFO_TICKS:
         *value = sched_ticks();
         break;

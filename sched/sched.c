@@ -300,6 +300,7 @@ void sched_tick(void)
     else
         cpu_acct[arch_cpu_id()].busy_ticks++;
     /* END TODO(lab8) */
+    arch_fpu_tick(&h->current->arch);
     if (arch_cpu_id() == 0) { /* time and sleepers are the boot CPU's job */
         ticks++;
         while (sleepers && sleepers->wake_tick <= ticks) {

@@ -33,6 +33,7 @@
 #define CPU_ID            64  /* this CPU's number, 0 = the boot CPU */
 #define CPU_HOT           72  /* the generic kernel's per-CPU hot data (sched_hot_t), 32 bytes */
 #define CPU_EXIT_CR3      104 /* kpti: the CR3 value the exit to user loads (the user view) */
+#define CPU_FPU_LIVE      112 /* nonzero: the FPU registers hold the running thread's (fpu.c) */
 
 /* The page an application processor starts at (a start-up IPI's vector: 0x8000). */
 #define AP_BOOT_PAGE 8

@@ -1,9 +1,16 @@
-/* FPU/SSE/AVX state: saved eagerly at every switch between threads with XSAVEOPT (XSAVE,
- * or FXSAVE where those are absent) into a page per thread, and the incoming thread's
- * loaded at once: never lazily (docs/ipc.md §4, the LazyFP argument). The kernel itself
- * never touches the FPU (it is built with -mno-sse), so kernel entries need not save
- * anything. */
+/* FPU/SSE/AVX state: a page per user thread, saved with XSAVEOPT (XSAVE, or FXSAVE where
+ * those are absent). A thread that has used the FPU within its last ARCH_FPU_EAGER_TICKS
+ * timer ticks of running is eager: while it runs, its state is in the registers and CR0.TS
+ * is clear (the CPU is "live"); it is saved when the thread is switched out. Every other
+ * thread runs lazily: CR0.TS set and the registers in their initial state, holding nobody's
+ * data (the CPU is "clean"), so its first FPU or SSE instruction traps (#NM,
+ * arch_fpu_first_use), which loads its state and makes it eager. A switch between two lazy
+ * threads does no FPU work at all; no thread ever runs with another's values in the
+ * registers, not even speculatively behind TS (LazyFP: docs/ipc.md §4). Kernel threads run
+ * lazily; the kernel never touches the FPU (built with -mno-sse), and an #NM in kernel mode
+ * is a kernel bug. */
 #include "arch/arch.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
@@ -17,10 +24,52 @@ uint64_t arch_fpu_xcr0;
 static bool use_xsave;
 #define xcr0 arch_fpu_xcr0
 static uint32_t area_size;
+/* The registers' initial state: FCW 0x37f, MXCSR 0x1f80 (which XRSTOR loads from the
+ * legacy area even for a component it initialises), everything else 0; XSTATE_BV 0. */
+static uint8_t init_area[PAGE_SIZE] __attribute__((aligned(64)));
+uint64_t arch_fpu_traps; /* #NM traps taken (first uses after a lazy period) */
+
+#define CR0_TS (1ul << 3)
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
     __asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static void fpu_save(void *area)
+{
+    uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
+    if (arch_fpu_kind == ARCH_FPU_XSAVEOPT)
+        __asm__ volatile("xsaveopt64 (%0)" ::"r"(area), "a"(lo), "d"(hi) : "memory");
+    else if (arch_fpu_kind == ARCH_FPU_XSAVE)
+        __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"(lo), "d"(hi) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+}
+
+static void fpu_restore(const void *area)
+{
+    uint32_t lo = ~0u, hi = ~0u;
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(lo), "d"(hi) : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+/* Make this CPU clean: registers initial, CR0.TS set. */
+static void fpu_lazy_start(void)
+{
+    fpu_restore(init_area);
+    write_cr0(read_cr0() | CR0_TS);
+    this_cpu()->fpu_live = 0;
+}
+
+/* Make this CPU live with t's state. */
+static void fpu_load(arch_thread_t *t)
+{
+    __asm__ volatile("clts");
+    fpu_restore(t->fpu);
+    this_cpu()->fpu_live = 1u + arch_fpu_kind; /* arch_fpu_switch's inline case tests 1 */
 }
 
 /* The kind want asks for (FPU_* of lib/cmdline.h, FPU_AUTO: none in particular), if the CPU
@@ -62,7 +111,9 @@ void arch_fpu_init(unsigned want)
     }
     if (area_size > PAGE_SIZE)
         panic("fpu: state area of %u bytes does not fit a page", area_size);
-    __asm__ volatile("fninit");
+    arch_fpu_area_init(init_area);
+    memset(init_area + 512, 0, 8); /* XSTATE_BV: every component in its initial state */
+    fpu_lazy_start();
     static const char *const kinds[] = {"xsaveopt", "xsave", "fxsave"};
     log_info("fpu: %s, state %u bytes, xcr0=%lx\n", kinds[arch_fpu_kind], area_size, xcr0);
 }
@@ -74,7 +125,7 @@ void fpu_init_ap(void)
         write_cr4(read_cr4() | CR4_OSXSAVE);
         xsetbv(0, xcr0);
     }
-    __asm__ volatile("fninit");
+    fpu_lazy_start();
 }
 
 void arch_fpu_area_init(void *area)
@@ -91,22 +142,26 @@ void arch_fpu_area_init(void *area)
     }
 }
 
-void arch_fpu_save(void *area)
+/* arch_fpu_switch's cases off its inline path (arch.h). */
+void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to)
 {
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32))
-                         : "memory");
+    if (!this_cpu()->fpu_live) {
+        fpu_load(to); /* clean, to eager (else nothing was called) */
+        return;
+    }
+    fpu_save(from->fpu); /* live: from is a user thread, its state in the registers */
+    if (to->fpu_eager)
+        fpu_restore(to->fpu);
     else
-        __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+        fpu_lazy_start(); /* to lazy, or a kernel thread: wipe from's values, set TS */
 }
 
-void arch_fpu_restore(const void *area)
+bool arch_fpu_first_use(arch_thread_t *t)
 {
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32))
-                         : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+    if (!t->fpu || this_cpu()->fpu_live)
+        return false; /* TS is clear on a live CPU: this #NM is not ours to fix */
+    fpu_load(t);
+    t->fpu_eager = ARCH_FPU_EAGER_TICKS;
+    __atomic_fetch_add(&arch_fpu_traps, 1, __ATOMIC_RELAXED);
+    return true;
 }

@@ -23,6 +23,8 @@ struct cpu_local {
     uint64_t hot[ARCH_CPU_HOT_WORDS]; /* the generic kernel's per-CPU hot data (sched_hot_t):
                                          arch_cpu_hot(); its first word in one load */
     uint64_t exit_cr3; /* kpti: the user view the exit to user loads (arch_switch_root) */
+    uint64_t fpu_live; /* 1 + arch_fpu_kind: FPU registers = the running thread's state,
+                          CR0.TS clear; 0: registers initial, TS set (fpu.c) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu_local, kstack) == CPU_KSTACK, "asm.h");
@@ -35,6 +37,7 @@ _Static_assert(__builtin_offsetof(struct cpu_local, entry_iret) == CPU_ENTRY_IRE
 _Static_assert(__builtin_offsetof(struct cpu_local, id) == CPU_ID, "asm.h");
 _Static_assert(__builtin_offsetof(struct cpu_local, hot) == CPU_HOT, "asm.h");
 _Static_assert(__builtin_offsetof(struct cpu_local, exit_cr3) == CPU_EXIT_CR3, "asm.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, fpu_live) == CPU_FPU_LIVE, "asm.h");
 
 /* This CPU's block (valid in kernel mode, after percpu_init). */
 static inline struct cpu_local *this_cpu(void)

@@ -57,10 +57,10 @@ static _Noreturn void ap_main(unsigned cpu)
 {
     write_cr3(arch_kernel_root());
     cpu_enable_protections();
-    fpu_init_ap();
     gdt_init(cpu);
     idt_init();
     percpu_init(cpu);
+    fpu_init_ap(); /* (its per-CPU state needs GS) */
     cpu_local_setup(cpu);
     apic_init_ap();
     apic_timer_start(timer_hz);

@@ -43,6 +43,7 @@ void arch_thread_init_user(arch_thread_t *t, uint64_t kstack_top, void *fpu_page
 {
     t->kstack_top = kstack_top;
     t->fpu = fpu_page;
+    t->fpu_eager = 0; /* lazy until its first FPU instruction */
     arch_fpu_area_init(fpu_page);
     struct trap_frame *f = user_frame(t);
     memset(f, 0, sizeof(*f));
@@ -57,6 +58,7 @@ void arch_thread_init_kernel(arch_thread_t *t, uint64_t kstack_top, void (*fn)(v
 {
     t->kstack_top = kstack_top;
     t->fpu = NULL;
+    t->fpu_eager = 0; /* never: the kernel does not use the FPU */
     t->ksp = push_switch_frame(kstack_top - 16, thread_kernel_start, (uint64_t)fn, (uint64_t)arg);
 }
 
@@ -100,10 +102,7 @@ void arch_syscall_fastpath(bool on)
  * fastpath runs on it); the resume frame is laid out when something switches to it. */
 void arch_switch(arch_thread_t *from, arch_thread_t *to)
 {
-    if (from->fpu)
-        arch_fpu_save(from->fpu);
-    if (to->fpu)
-        arch_fpu_restore(to->fpu);
+    arch_fpu_switch(from, to);
     if (to->fpu)
         this_cpu()->kstack = to->kstack_top;
     if (to->parked) {

@@ -172,6 +172,8 @@ void trap_dispatch(struct trap_frame *f)
             return;
         /* this thread's address space is gone (its process ended): never back to it */
     }
+    if (f->vector == 7 && user && arch_fpu_first_use(kernel_current_arch()))
+        return; /* a lazy thread's first FPU instruction, its state now loaded (fpu.c) */
     if (f->vector == 2) {
         log_warn("trap: NMI (ignored)\n"); /* not the running program's doing */
         return;

@@ -109,6 +109,7 @@ enum xr_info {
     XR_INFO_TIMESTAMP_HZ,   /* the timestamp counter's (rdtsc) ticks per second */
     XR_INFO_BOOT_UNIX,      /* Unix time the CMOS clock gave at boot (0 if it was no date)... */
     XR_INFO_BOOT_TIMESTAMP, /* ...and the timestamp counter at that moment */
+    XR_INFO_FPU_TRAPS,      /* FPU first uses by threads running lazily (#NM), all CPUs */
     XR_INFO_COUNT
 };
 

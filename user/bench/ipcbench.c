@@ -58,6 +58,11 @@ static const bench_case_t cases[] = {
     {"memcpy_4k", case_memcpy, 4096, overhead_local, 0},
     {"memcpy_64k", case_memcpy, 65536, overhead_local, 0},
     {"memcpy_1m", case_memcpy, BENCH_BULK_MAX, overhead_local, BENCH_1M_SAMPLES},
+    /* ipc_rt_cross_as with both threads writing an XMM register between calls: FPU users.
+     * Last: a thread stays eager for ARCH_FPU_EAGER_TICKS ticks of its running after its
+     * last FPU use, which would change the FPU work of the cases after it. */
+    {"ipc_rt_cross_as_fpu", case_ipc_rt, BENCH_CROSS | XR_TAG(BENCH_LABEL_FPU, 0, XR_MSG_REGS),
+     overhead_local, 0},
 };
 
 /* bench=smp (with smp=2 or more, scripts/bench runs it at 4 cores): only the cases across

@@ -22,6 +22,9 @@ enum {
      * the registers, 4..63 from the IPC buffer) to bench_sink at the next offset, and reply
      * with an empty message of label SINK */
     BENCH_LABEL_SINK,
+    /* reply with the message received (4 words at most), after writing w0 to an XMM
+     * register: a server that uses the FPU (ipc_rt_cross_as_fpu) */
+    BENCH_LABEL_FPU,
 };
 
 /* Where BENCH_LABEL_SINK copies to: bench_sink_size bytes (a multiple of 512), written in

@@ -1,5 +1,5 @@
 /* User tests of threads and scheduling: start and end, priority order, preemption by
- * the timer, yield, sleep, FPU/SSE state kept apart between threads. */
+ * the timer, yield, sleep (the FPU state between threads: tests_fpu.c). */
 #include "utest.h"
 
 #define INIT_PRIO 200
@@ -94,39 +94,6 @@ UTEST(user, sleep_waits)
     UT_ASSERT(slept * tick_us >= 50000);
     UT_ASSERT(slept * tick_us < 500000);
     UT_EQ(xr_sleep_us(3600ul * 1000000 + 1), XR_ERANGE);
-}
-
-static volatile uint64_t fpu_bad[2], fpu_rounds[2]; /* one counter per thread: no races */
-
-/* Load a pattern into xmm0..xmm2 and check it survives many switches to the other thread. */
-static void fpu_worker(uint64_t seed)
-{
-    unsigned me = seed == 3 ? 0 : 1;
-    double a = (double)seed * 1.5, b = (double)seed + 0.25;
-    for (int i = 0; i < 200; i++) {
-        __asm__ volatile("movq %0, %%xmm0\n\tmovq %1, %%xmm1\n\tmovq %0, %%xmm2" ::"r"(a), "r"(b)
-                         : "xmm0", "xmm1", "xmm2");
-        xr_yield();
-        double x, y, z;
-        __asm__ volatile("movq %%xmm0, %0\n\tmovq %%xmm1, %1\n\tmovq %%xmm2, %2"
-                         : "=r"(x), "=r"(y), "=r"(z));
-        if (x != a || y != b || z != a)
-            fpu_bad[me]++;
-        a += 1.0;
-        b -= 1.0;
-        fpu_rounds[me]++;
-    }
-}
-
-UTEST(user, fpu_state_isolated)
-{
-    fpu_bad[0] = fpu_bad[1] = fpu_rounds[0] = fpu_rounds[1] = 0;
-    UT_EQ(ut_thread(fpu_worker, 3, 120, UT_SLOT_THREADS), XR_OK);
-    UT_EQ(ut_thread(fpu_worker, 1000, 120, UT_SLOT_THREADS + 1), XR_OK);
-    UT_ASSERT(ut_thread_join(UT_SLOT_THREADS, 5000));
-    UT_ASSERT(ut_thread_join(UT_SLOT_THREADS + 1, 5000));
-    UT_EQ(fpu_rounds[0] + fpu_rounds[1], 400);
-    UT_EQ(fpu_bad[0] + fpu_bad[1], 0);
 }
 
 UTEST(user, priority_limits)
