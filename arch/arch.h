@@ -238,10 +238,11 @@ extern uint64_t arch_fpu_traps; /* first uses by a thread running lazily (#NM), 
 /* A thread that takes the FPU (#NM) stays eager for this many timer ticks of its running. */
 #define ARCH_FPU_EAGER_TICKS 4
 /* Switch the FPU from thread from to thread to. Each CPU's registers are either live (the
- * running thread's state, CR0.TS clear: it is eager) or clean (initial state, TS set: it
- * runs lazily). Clean and to lazy: nothing at all (one load, one OR, one branch). Live and
- * to eager: save from's state, load to's (inline for XSAVEOPT: the CPU's live byte is 1 +
- * the kind). The rest (going live, going clean, the other kinds): arch_fpu_switch_slow. */
+ * running thread's state, CR0.TS clear) or clean (initial state, TS set: the thread runs
+ * lazily). Clean and to lazy: nothing at all (one load, one OR, one branch). Live, and to
+ * eager or a user thread after an eager from: save from's state, load to's (inline for
+ * XSAVEOPT: the CPU's live byte is 1 + the kind). The rest (going live, going clean, the
+ * other kinds): arch_fpu_switch_slow, fpu.c. */
 void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to);
 static inline __attribute__((always_inline)) void arch_fpu_switch(arch_thread_t *from,
                                                                   arch_thread_t *to)
@@ -258,7 +259,7 @@ busy:
                  "jne %l[slow]" ::"i"(ARCH_FPU_XSAVEOPT)
                  : "cc"
                  : slow);
-    if (to->fpu_eager) {
+    if (to->fpu_eager || (from->fpu_eager && to->fpu)) {
         uint32_t lo = ~0u, hi = ~0u; /* every component XCR0 enables */
         __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu), "a"(lo),
                          "d"(hi)

@@ -1,12 +1,14 @@
 /* FPU/SSE/AVX state: a page per user thread, saved with XSAVEOPT (XSAVE, or FXSAVE where
  * those are absent). A thread that has used the FPU within its last ARCH_FPU_EAGER_TICKS
  * timer ticks of running is eager: while it runs, its state is in the registers and CR0.TS
- * is clear (the CPU is "live"); it is saved when the thread is switched out. Every other
- * thread runs lazily: CR0.TS set and the registers in their initial state, holding nobody's
- * data (the CPU is "clean"), so its first FPU or SSE instruction traps (#NM,
- * arch_fpu_first_use), which loads its state and makes it eager. A switch between two lazy
- * threads does no FPU work at all; no thread ever runs with another's values in the
- * registers, not even speculatively behind TS (LazyFP: docs/ipc.md §4). Kernel threads run
+ * is clear (the CPU is "live"); it is saved when the thread is switched out. A lazy thread
+ * switched in after an eager one runs live too, on its own state (one load, where going
+ * clean would cost a wipe now and a trap or a load later). Every other switch to a lazy
+ * thread makes the CPU clean: CR0.TS set and the registers in their initial state,
+ * holding nobody's data, so the thread's first FPU or SSE instruction traps (#NM,
+ * arch_fpu_first_use), which loads its state and makes it eager. A switch between two
+ * lazy threads on a clean CPU does no FPU work at all; no thread ever runs with another's values in
+ * the registers, not even speculatively behind TS (LazyFP: docs/ipc.md §4). Kernel threads run
  * lazily; the kernel never touches the FPU (built with -mno-sse), and an #NM in kernel mode
  * is a kernel bug. */
 #include "arch/arch.h"
@@ -150,10 +152,10 @@ void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to)
         return;
     }
     fpu_save(from->fpu); /* live: from is a user thread, its state in the registers */
-    if (to->fpu_eager)
-        fpu_restore(to->fpu);
+    if (to->fpu_eager || (from->fpu_eager && to->fpu))
+        fpu_restore(to->fpu); /* to lazy after an eager from: runs live, on its own state */
     else
-        fpu_lazy_start(); /* to lazy, or a kernel thread: wipe from's values, set TS */
+        fpu_lazy_start(); /* from no longer eager, or a kernel thread: wipe, set TS */
 }
 
 bool arch_fpu_first_use(arch_thread_t *t)

@@ -138,7 +138,7 @@ static long rt_loop(uint64_t *raw, unsigned count, uint64_t tag)
     BENCH_IPCBUF->send_caps[0] = BENCH_SLOT_EP;
     for (unsigned i = 0; i < count; i++) {
         xr_msg_t m = {.tag = tag, .w = {1, 2, 3, 4}};
-        if (XR_TAG_LABEL(tag) == BENCH_LABEL_FPU) /* (no SSE in this file: nothing clobbered) */
+        if (XR_TAG_LABEL(tag) >= BENCH_LABEL_FPU) /* (no SSE in this file: nothing clobbered) */
             __asm__ volatile("movq %0, %%xmm0" ::"r"((uint64_t)i));
         uint64_t t0 = bench_ts_begin();
         long err = xr_call(BENCH_SLOT_EP, &m);

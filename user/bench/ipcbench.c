@@ -63,6 +63,9 @@ static const bench_case_t cases[] = {
      * last FPU use, which would change the FPU work of the cases after it. */
     {"ipc_rt_cross_as_fpu", case_ipc_rt, BENCH_CROSS | XR_TAG(BENCH_LABEL_FPU, 0, XR_MSG_REGS),
      overhead_local, 0},
+    /* ... only the client: the server runs lazily, each switch goes from eager to lazy */
+    {"ipc_rt_cross_as_fpu_client", case_ipc_rt,
+     BENCH_CROSS | XR_TAG(BENCH_LABEL_FPU_CLIENT, 0, XR_MSG_REGS), overhead_local, 0},
 };
 
 /* bench=smp (with smp=2 or more, scripts/bench runs it at 4 cores): only the cases across

@@ -42,17 +42,20 @@ static long serve_cap(xr_cap_t ep, xr_msg_t *in)
     return err;
 }
 
-/* The asm writes an XMM register without naming it as clobbered: ipcbench and ipcserver are
- * built without SSE (-mgeneral-regs-only), so the compiler keeps nothing there. */
-static long serve_fpu(xr_cap_t ep, xr_msg_t *in)
+/* BENCH_LABEL_FPU (touch) or FPU_CLIENT: the asm writes an XMM register without naming it as
+ * clobbered: ipcbench and ipcserver are built without SSE (-mgeneral-regs-only), so the
+ * compiler keeps nothing there. */
+static inline __attribute__((always_inline)) long serve_fpu(xr_cap_t ep, xr_msg_t *in,
+                                                            uint64_t label)
 {
     xr_msg_t m = *in;
     long err;
 
     do {
-        __asm__ volatile("movq %0, %%xmm0" ::"r"(m.w[0]));
+        if (label == BENCH_LABEL_FPU)
+            __asm__ volatile("movq %0, %%xmm0" ::"r"(m.w[0]));
         err = xr_reply_recv(ep, &m);
-    } while (err == XR_OK && XR_TAG_LABEL(m.tag) == BENCH_LABEL_FPU);
+    } while (err == XR_OK && XR_TAG_LABEL(m.tag) == label);
     *in = m;
     return err;
 }
@@ -109,7 +112,10 @@ long bench_server(xr_cap_t ep, xr_ipc_buffer_t *buf)
             err = serve_sink(ep, &m, buf);
             break;
         case BENCH_LABEL_FPU:
-            err = serve_fpu(ep, &m);
+            err = serve_fpu(ep, &m, BENCH_LABEL_FPU);
+            break;
+        case BENCH_LABEL_FPU_CLIENT:
+            err = serve_fpu(ep, &m, BENCH_LABEL_FPU_CLIENT);
             break;
         default:
             m.tag = XR_TAG(0, 0, 0);

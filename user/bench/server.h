@@ -25,6 +25,8 @@ enum {
     /* reply with the message received (4 words at most), after writing w0 to an XMM
      * register: a server that uses the FPU (ipc_rt_cross_as_fpu) */
     BENCH_LABEL_FPU,
+    /* the same without touching the FPU: the client alone uses it (ipc_rt_cross_as_fpu_client) */
+    BENCH_LABEL_FPU_CLIENT,
 };
 
 /* Where BENCH_LABEL_SINK copies to: bench_sink_size bytes (a multiple of 512), written in
