@@ -247,10 +247,9 @@ void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to);
 static inline __attribute__((always_inline)) void arch_fpu_switch(arch_thread_t *from,
                                                                   arch_thread_t *to)
 {
-    __asm__ goto("movzbl %c1(%0), %%eax\n\t"
+    __asm__ goto("movzbl %0, %%eax\n\t"
                  "orb %%gs:112, %%al\n\t" /* CPU_FPU_LIVE */
-                 "jnz %l[busy]" ::"r"(to),
-                 "i"(__builtin_offsetof(arch_thread_t, fpu_eager))
+                 "jnz %l[busy]" ::"m"(to->fpu_eager)
                  : "rax", "cc"
                  : busy);
     return;
@@ -442,6 +441,24 @@ static inline void arch_cpu_hot_set_first(void *w)
 static inline __attribute__((always_inline)) void arch_cpu_hot_clear8(unsigned long off)
 {
     __asm__ volatile("movb $0, %%gs:72+%c0" ::"i"(off) : "memory");
+}
+/* ... a 64-bit word read, compared and written. */
+static inline __attribute__((always_inline)) void *arch_cpu_hot_read64(unsigned long off)
+{
+    void *v;
+    __asm__ volatile("movq %%gs:72+%c1, %0" : "=r"(v) : "i"(off));
+    return v;
+}
+static inline __attribute__((always_inline)) bool arch_cpu_hot_is64(unsigned long off,
+                                                                    const void *v)
+{
+    bool eq;
+    __asm__ volatile("cmpq %1, %%gs:72+%c2" : "=@cce"(eq) : "r"(v), "i"(off));
+    return eq;
+}
+static inline __attribute__((always_inline)) void arch_cpu_hot_write64(unsigned long off, void *v)
+{
+    __asm__ volatile("movq %0, %%gs:72+%c1" ::"r"(v), "i"(off) : "memory");
 }
 /* CPU cpu's hot area (any CPU's). */
 void *arch_cpu_hot_of(unsigned cpu);

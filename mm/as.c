@@ -15,7 +15,6 @@
 static kcache_t as_cache;
 static uint64_t pcid_used[PCID_COUNT / 64];
 static uint64_t as_alive;
-mm_as_t *mm_loaded[ARCH_MAX_CPUS];
 
 static bool pool_limited(mm_pool_t pool)
 {
@@ -291,7 +290,7 @@ void mm_as_switch(mm_as_t *as)
 {
     if (as && as == mm_as_current() && !as->tlb_stale)
         return; /* already loaded, nothing to flush: threads of one process */
-    mm_loaded[arch_cpu_id()] = as;
+    arch_cpu_hot_write64(MM_HOT_LOADED, as);
     if (!as) {
         arch_switch_root(arch_kernel_root(), 0, false);
         return;

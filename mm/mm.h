@@ -145,21 +145,27 @@ kerr_t mm_as_query(mm_as_t *as, uint64_t va, uint64_t *pa, unsigned *flags);
 /* Run on as (the kernel's own tables when as is NULL). */
 void mm_as_switch(mm_as_t *as);
 /* The address space whose tables are loaded. */
-extern mm_as_t *mm_loaded[ARCH_MAX_CPUS];
+/* Each CPU's is the last word of its per-CPU hot area (arch_cpu_hot), which the scheduler's
+ * sched_hot_t leaves free: one instruction through GS for the fastpath. */
+#define MM_HOT_LOADED ((ARCH_CPU_HOT_WORDS - 1) * 8)
 static inline mm_as_t *mm_as_current(void)
 {
-    return mm_loaded[arch_cpu_id()];
+    return arch_cpu_hot_read64(MM_HOT_LOADED);
+}
+/* CPU cpu's (any CPU's; the shootdown reads the others'). */
+static inline mm_as_t *volatile *mm_loaded_of(unsigned cpu)
+{
+    return (mm_as_t *volatile *)((char *)arch_cpu_hot_of(cpu) + MM_HOT_LOADED);
 }
 /* mm_as_switch for the IPC fastpath: with nothing to flush, the precomputed value goes
  * straight to arch_switch_root_fast (one CR3 write, none with page-table isolation). */
 static inline void mm_as_switch_fast(mm_as_t *as)
 {
-    mm_as_t **loaded = &mm_loaded[arch_cpu_id()];
     uint64_t cr3 = as->cr3;
     if (unlikely(!cr3)) { /* a flush owed: the general switch, called without a frame */
         arch_call_saving_all((void *)mm_as_switch, as);
-    } else if (*loaded != as) {
-        *loaded = as;
+    } else if (!arch_cpu_hot_is64(MM_HOT_LOADED, as)) {
+        arch_cpu_hot_write64(MM_HOT_LOADED, as);
         arch_switch_root_fast(cr3);
     }
 }

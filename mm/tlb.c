@@ -17,7 +17,7 @@ void mm_tlb_shootdown(mm_as_t *as, bool drop)
     unsigned me = arch_cpu_id(), n = arch_cpus_online();
     bool sent[ARCH_MAX_CPUS] = {false};
     for (unsigned c = 0; c < n; c++) {
-        if (c == me || (as && mm_loaded[c] != as))
+        if (c == me || (as && *mm_loaded_of(c) != as))
             continue;
         drop_as[c] = drop ? as : NULL;
         __atomic_store_n(&pending[c], 1, __ATOMIC_RELEASE);
@@ -36,9 +36,9 @@ bool mm_tlb_poll(void)
     if (!__atomic_load_n(&pending[me], __ATOMIC_ACQUIRE))
         return false;
     mm_as_t *d = drop_as[me];
-    bool dropped = d && mm_loaded[me] == d;
+    bool dropped = d && mm_as_current() == d;
     if (dropped) {
-        mm_loaded[me] = NULL;
+        arch_cpu_hot_write64(MM_HOT_LOADED, NULL);
         arch_switch_root(arch_kernel_root(), 0, true);
     } else {
         arch_tlb_flush_all();

@@ -17,7 +17,8 @@ typedef struct sched_hot {
     bool need_switch;  /* a better thread is runnable, or a time slice ended */
     int best;          /* the highest priority with a queued runnable thread, or -1 */
 } sched_hot_t;
-_Static_assert(sizeof(sched_hot_t) <= ARCH_CPU_HOT_WORDS * 8, "it lives in the per-CPU block");
+_Static_assert(sizeof(sched_hot_t) <= MM_HOT_LOADED,
+               "it lives in the per-CPU block, below mm's word");
 _Static_assert(__builtin_offsetof(sched_hot_t, current) == 0, "thread_current reads word 0");
 
 _Static_assert(sizeof(int) == 4 && sizeof(bool) == 1, "sched_best_prio and sched_switch_fast's "
