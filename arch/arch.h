@@ -156,8 +156,13 @@ static inline void arch_call_saving_all2(void *fn, void *arg, void *arg2)
  * write is then the only one of the half). Interrupts off, straight to user afterwards. */
 static inline void arch_switch_root_fast(uint64_t value)
 {
-    uint64_t kpti, bits;
+    uint64_t bits;
+#ifdef ARCH_FASTPATH_KPTI /* the fastpath's two builds (ipc/fastpath.c): known, no test */
+    const bool kpti = ARCH_FASTPATH_KPTI;
+#else
+    uint64_t kpti;
     __asm__ volatile("movq %%gs:32, %0" : "=r"(kpti)); /* CPU_KPTI, arch/x86_64/asm.h */
+#endif
     if (kpti) {
         __asm__ volatile("movq %%gs:48, %0" : "=r"(bits));         /* CPU_USER_CR3_BITS */
         __asm__ volatile("movq %0, %%gs:104" ::"r"(value | bits)); /* CPU_EXIT_CR3 */
@@ -317,6 +322,11 @@ void *ipc_fastpath_reply_recv(const uint64_t args[6]);
 /* The same for 5 to XR_MSG_MAX words (the rest in the IPC buffers), no caps. */
 void *ipc_fastpath_call_long(const uint64_t args[6]);
 void *ipc_fastpath_reply_recv_long(const uint64_t args[6]);
+/* The four again for the _kpti entry points (ipc/fastpath_kpti.c). */
+void *ipc_fastpath_call_kpti(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv_kpti(const uint64_t args[6]);
+void *ipc_fastpath_call_long_kpti(const uint64_t args[6]);
+void *ipc_fastpath_reply_recv_long_kpti(const uint64_t args[6]);
 extern bool ipc_fastpath_enabled;
 /* Point the entry code's dispatch at the fastpath (on) or not: the entry then tests no
  * flag. At boot, before the first system call. */

@@ -4,13 +4,28 @@
  * run) go straight from one thread to the other without the scheduler; syscall_entry then
  * returns to the partner through sysret (docs/ipc.md section 4 walks the path). Every
  * unusual case leaves early for the slowpath (endpoint.c), which gives the same results.
- * fastpath=0 on the command line turns it off. */
+ * fastpath=0 on the command line turns it off.
+ *
+ * This file is built twice: as itself for the entry points without page-table isolation,
+ * and as ipc/fastpath_kpti.c (ARCH_FASTPATH_KPTI 1, every exported name with _kpti) for
+ * their _kpti twins, so that the switch of page tables (arch_switch_root_fast) knows at
+ * compile time which it is, as the entry code does. */
+#ifndef ARCH_FASTPATH_KPTI
+#define ARCH_FASTPATH_KPTI 0
+#endif
+#if ARCH_FASTPATH_KPTI
+#define FAST(name) name##_kpti
+#else
+#define FAST(name) name
+#endif
 #include "ipc/ipc.h"
 #include "kernel/process.h"
 #include "sched/sched.h"
 
+#if !ARCH_FASTPATH_KPTI
 bool ipc_fastpath_enabled;
 uint64_t ipc_fastpath_hits;
+#endif
 
 /* The endpoint in slot with rights (the system-call layer's one look-up), or NULL. */
 static inline endpoint_t *fast_endpoint(thread_t *cur, uint64_t slot, unsigned rights,
@@ -115,12 +130,12 @@ static inline __attribute__((always_inline)) void *fast_frame(arch_thread_t *t)
 }
 
 /* The entry code jumps here straight from its dispatch table (trap_entry.S). */
-void *ipc_fastpath_call(const uint64_t a[6])
+void *FAST(ipc_fastpath_call)(const uint64_t a[6])
 {
     return fast_frame(fastpath_call(a));
 }
 
-void *ipc_fastpath_reply_recv(const uint64_t a[6])
+void *FAST(ipc_fastpath_reply_recv)(const uint64_t a[6])
 {
     return fast_frame(fastpath_reply_recv(a));
 }
@@ -141,14 +156,15 @@ static void *fast_long(void *(*fast)(const uint64_t a[6]), const uint64_t a[6], 
     return frame;
 }
 
-void *ipc_fastpath_call_long(const uint64_t a[6])
+void *FAST(ipc_fastpath_call_long)(const uint64_t a[6])
 {
     uint64_t badge;
     endpoint_t *ep = fast_endpoint(thread_current(), a[0], XR_RIGHT_WRITE, &badge);
-    return fast_long(ipc_fastpath_call, a, ep && ep->state == EP_RECEIVERS ? ep->q.head : NULL);
+    return fast_long(FAST(ipc_fastpath_call), a,
+                     ep && ep->state == EP_RECEIVERS ? ep->q.head : NULL);
 }
 
-void *ipc_fastpath_reply_recv_long(const uint64_t a[6])
+void *FAST(ipc_fastpath_reply_recv_long)(const uint64_t a[6])
 {
-    return fast_long(ipc_fastpath_reply_recv, a, thread_current()->reply_to);
+    return fast_long(FAST(ipc_fastpath_reply_recv), a, thread_current()->reply_to);
 }

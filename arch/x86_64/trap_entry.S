@@ -282,15 +282,15 @@ syscall_slow\smp\()\kpti:
      * as (at the top of its kernel stack), or NULL for the slowpath */
 syscall_call\smp\()\kpti:
     fast_gate syscall_slow\smp\()\kpti, 1f
-    call ipc_fastpath_call
+    fast_call ipc_fastpath_call, \kpti
     fast_leave \smp, \kpti
-1:  call ipc_fastpath_call_long
+1:  fast_call ipc_fastpath_call_long, \kpti
     jmp 3f
 syscall_reply_recv\smp\()\kpti:
     fast_gate syscall_slow\smp\()\kpti, 1f
-    call ipc_fastpath_reply_recv
+    fast_call ipc_fastpath_reply_recv, \kpti
 3:  fast_leave \smp, \kpti
-1:  call ipc_fastpath_reply_recv_long
+1:  fast_call ipc_fastpath_reply_recv_long, \kpti
     jmp 3b
 4:  mov F_RAX(%rsp), %rax       /* declined: the handler, with the number back */
     jmp syscall_slow\smp\()\kpti
@@ -306,6 +306,15 @@ syscall_jump\smp\()\kpti:
     .quad syscall_slow\smp\()\kpti
     .endr
     .popsection
+    .endm
+
+    /* the fastpath's C function name, or its _kpti build's (ipc/fastpath_kpti.c) */
+    .macro fast_call name, kpti
+    .if \kpti
+    call \name\()_kpti
+    .else
+    call \name
+    .endif
     .endm
 
     /* after the fastpath: to user through the frame in RAX (the partner's), or to 4f when
