@@ -296,19 +296,24 @@ static inline uint64_t *chan_wbatch_slot(const chan_wbatch_t *b)
     return __builtin_expect(b->slot >= b->end, 0) ? NULL : b->slot->w;
 }
 
+/* Stamp the batch's next slot as holding len bytes; the callers below checked both. */
+static inline void chan_wbatch_stamp(chan_wbatch_t *b, size_t len)
+{
+    /* RELEASE: the payload is visible before the stamp (want's low byte is 0: + is |). */
+    __atomic_store_n(&b->slot->hdr, b->want + len, __ATOMIC_RELEASE);
+    b->slot++;
+    b->want += 1ul << CHAN_STAMP_SHIFT;
+}
+
 /* Publish the batch's next slot, holding len bytes. XR_EAGAIN when the batch is full,
  * XR_ERANGE for len > CHAN_INLINE_MAX (nothing published either way). */
 static inline long chan_wbatch_publish(chan_wbatch_t *b, size_t len)
 {
-    chan_slot_t *s = b->slot;
-    if (__builtin_expect(s >= b->end, 0))
+    if (__builtin_expect(b->slot >= b->end, 0))
         return XR_EAGAIN;
     if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
         return XR_ERANGE;
-    /* RELEASE: the payload is visible before the stamp (want's low byte is 0: + is |). */
-    __atomic_store_n(&s->hdr, b->want + len, __ATOMIC_RELEASE);
-    b->slot = s + 1;
-    b->want += 1ul << CHAN_STAMP_SHIFT;
+    chan_wbatch_stamp(b, len);
     return XR_OK;
 }
 
@@ -316,13 +321,13 @@ static inline long chan_wbatch_publish(chan_wbatch_t *b, size_t len)
  * chan_wbatch_publish. */
 static inline long chan_wbatch_put(chan_wbatch_t *b, const void *data, size_t len)
 {
-    uint64_t *w = chan_wbatch_slot(b);
-    if (__builtin_expect(!w, 0))
+    if (__builtin_expect(b->slot >= b->end, 0))
         return XR_EAGAIN;
     if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
         return XR_ERANGE;
-    chan_copy_in(w, data, len);
-    return chan_wbatch_publish(b, len);
+    chan_copy_in(b->slot->w, data, len);
+    chan_wbatch_stamp(b, len);
+    return XR_OK;
 }
 
 /* The batch is done: ch's position moves past the slots it published. XR_EINVAL (and ch
