@@ -330,8 +330,10 @@ static inline long chan_wbatch_put(chan_wbatch_t *b, const void *data, size_t le
     return XR_OK;
 }
 
-/* The batch is done: ch's position moves past the slots it published. XR_EINVAL (and ch
- * unchanged) for a cursor that is not ch's latest batch or went past its end. */
+/* The batch is done: ch's position moves to the cursor's, past the slots it published.
+ * XR_EINVAL (and ch unchanged) for a cursor ch could not have given: not a slot's address,
+ * behind ch's position or past the free slots it knows of (only memory safety is checked:
+ * a cursor moved ahead within them skips positions, and the consumer stalls there). */
 static inline long chan_write_batch_end(chan_t *ch, const chan_wbatch_t *b)
 {
     uintptr_t d = (uintptr_t)b->slot - (uintptr_t)ch->tx_slot;
@@ -458,7 +460,8 @@ static inline void chan_rbatch_next(chan_rbatch_t *b)
 
 /* The batch is done: ch's position moves past the messages it took, and at the sync point
  * the slots go back to the producer (chan_recv_end's sync). XR_EINVAL (and ch unchanged) for
- * a cursor that is not ch's latest batch or went past its end. */
+ * a cursor ch could not have given: not a slot's address, behind ch's position or past the
+ * sync point. */
 static inline long chan_read_batch_end(chan_t *ch, const chan_rbatch_t *b)
 {
     uintptr_t d = (uintptr_t)b->slot - (uintptr_t)ch->rx_slot;
