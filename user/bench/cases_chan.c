@@ -77,8 +77,9 @@ static long chan_memory(void)
 /* The receiver (the peer thread): takes messages until the channel is closed and empty,
  * checking that the first word of each (and, for a transfer of arg bytes by reference, the
  * last) is its sequence number; arg 0 means inline messages of CHAN_INLINE_MAX bytes, read in
- * place in their slot (chan_recv_peek, chan_recv_end; chan_recv_begin when it has to wait). The
- * check is all it reads of a message: a consumer's own work on the data is not counted. */
+ * place in their slot, a batch up to each sync point (chan_read_batch, chan_rbatch_peek and
+ * _next, chan_read_batch_end; chan_recv_begin when it has to wait). The check is all it reads
+ * of a message: a consumer's own work on the data is not counted. */
 static void chan_receiver(uint64_t arg)
 {
     chan_msg_t m;

@@ -20,7 +20,8 @@
  * Always one consumer.
  *
  * The hot paths (chan_write, chan_write_begin/end, chan_flush, chan_send, chan_recv_peek,
- * chan_recv_begin, chan_recv_end, chan_recv) are inline below and copy by 8-byte words; everything
+ * chan_recv_begin, chan_recv_end, chan_recv, and the batch cursors chan_write_batch and
+ * chan_read_batch with theirs) are inline below and copy by 8-byte words; everything
  * that waits, checks a peer's index or handles a reference is out of line in chan.c.
  *
  * Trust: both sides learn the geometry (nslots, pool_pages, kind) out of band and keep it,
