@@ -429,6 +429,7 @@ typedef struct chan_rbatch {
     uint64_t want;     /* an empty slot's header there, (pos + 1) << 8 */
 } chan_rbatch_t;
 
+/* A batch at ch's position, to its next sync point (SPSC and MPSC channels alike). */
 static inline void chan_read_batch(const chan_t *ch, chan_rbatch_t *b)
 {
     b->slot = ch->rx_slot;
