@@ -77,8 +77,9 @@ static long chan_memory(void)
 /* The receiver (the peer thread): takes messages until the channel is closed and empty,
  * checking that the first word of each (and, for a transfer of arg bytes by reference, the
  * last) is its sequence number; arg 0 means inline messages of CHAN_INLINE_MAX bytes, read in
- * place in their slot (chan_recv_peek, chan_recv_end; chan_recv_begin when it has to wait). The
- * check is all it reads of a message: a consumer's own work on the data is not counted. */
+ * place in their slot, a batch up to each sync point (chan_read_batch, chan_rbatch_peek and
+ * _next, chan_read_batch_end; chan_recv_begin when it has to wait). The check is all it reads
+ * of a message: a consumer's own work on the data is not counted. */
 static void chan_receiver(uint64_t arg)
 {
     chan_msg_t m;
@@ -87,21 +88,30 @@ static void chan_receiver(uint64_t arg)
 
     if (arg == 0) {
         for (;;) {
-            size_t len;
-            const uint64_t *w = chan_recv_peek(&chan_rx, &len);
-            if (!w) { /* empty (wait), or not inline */
-                if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE)
+            chan_rbatch_t b;
+            chan_read_batch(&chan_rx, &b);
+            const uint64_t *w = chan_rbatch_peek(&b, CHAN_INLINE_MAX);
+            if (!w) { /* empty (wait), or not an inline message of 56 bytes */
+                if ((err = chan_recv_begin(&chan_rx, &m)) != XR_OK || m.kind != CHAN_KIND_INLINE ||
+                    m.len != CHAN_INLINE_MAX)
                     break;
-                w = (const uint64_t *)m.ptr;
-                len = m.len;
+                __builtin_memcpy(&first, m.ptr, sizeof(first));
+                chan_recv_end(&chan_rx);
+                if (first != seq)
+                    break;
+                seq++;
+                continue;
             }
-            if (len != CHAN_INLINE_MAX)
+            do { /* up to the sync point: a batch */
+                first = w[0];
+                if (first != seq)
+                    break;
+                seq++;
+                chan_rbatch_next(&b);
+            } while ((w = chan_rbatch_peek(&b, CHAN_INLINE_MAX)));
+            /* (w is not NULL when a sequence number was wrong) */
+            if ((err = chan_read_batch_end(&chan_rx, &b)) != XR_OK || w)
                 break;
-            first = w[0];
-            chan_recv_end(&chan_rx);
-            if (first != seq)
-                break;
-            seq++;
         }
     } else {
         while ((err = chan_recv_begin(&chan_rx, &m)) == XR_OK) {
@@ -220,18 +230,46 @@ chan_msg_one(void *msg, uint64_t seq, unsigned batch, bool inplace, unsigned *mi
     }
 }
 
-/* A lap of batches of batch messages, each batch ended by chan_flush. Called with a constant
- * inplace so that each variant's loop has no per-message test of it. */
+/* A lap of batches of batch messages, each batch ended by chan_flush, through the batch API
+ * (chan_write_batch: the producer's state in registers; a batch is cut short where the ring is
+ * full or ends, and goes on in the next). Called with a constant inplace so that each
+ * variant's loop has no per-message test of it. */
 static inline __attribute__((always_inline)) long
 chan_msg_batches(void *msg, uint64_t *seq, unsigned batch, bool inplace, unsigned *misses)
 {
+    uint64_t s = *seq;
     long err = XR_OK;
     for (unsigned k = 0; k < BENCH_CHAN_SLOTS && err == XR_OK; k += batch) {
-        for (unsigned j = 0; j < batch && err == XR_OK; j++)
-            err = chan_msg_one(msg, (*seq)++, BENCH_CHAN_BATCH, inplace, misses);
+        for (unsigned left = batch; left > 0 && err == XR_OK;) {
+            chan_wbatch_t b;
+            if ((err = chan_write_batch(&chan_tx, &b, left)) != XR_OK) {
+                if (err == XR_EAGAIN)
+                    err = chan_wait_room(misses);
+                continue;
+            }
+            uint64_t s0 = s;
+            if (inplace) {
+                uint64_t *w;
+                while ((w = chan_wbatch_slot(&b))) {
+                    w[0] = s++;
+                    for (unsigned i = 1; i < CHAN_SLOT_WORDS; i++)
+                        w[i] = 0xa5a5a5a5a5a5a5a5ul;
+                    chan_wbatch_publish(&b, CHAN_INLINE_MAX);
+                }
+            } else {
+                for (;; s++) {
+                    __builtin_memcpy(msg, &s, sizeof(s));
+                    if (chan_wbatch_put(&b, msg, CHAN_INLINE_MAX) != XR_OK)
+                        break;
+                }
+            }
+            left -= (unsigned)(s - s0);
+            err = chan_write_batch_end(&chan_tx, &b);
+        }
         if (err == XR_OK)
             err = chan_flush(&chan_tx);
     }
+    *seq = s;
     return err;
 }
 

@@ -675,6 +675,181 @@ UTEST(chan, in_place_reads)
     chan_unmake(0);
 }
 
+/* Batches (chan_write_batch, chan_read_batch): a producer batch stops where the ring is full
+ * or ends; a consumer batch at the sync point, publishing the tail there; both interleave
+ * with the one-message calls. A peek takes only an inline message of exactly the length
+ * asked; garbage, a reference or a wrong length is NULL, which chan_recv_begin then explains.
+ * Cursors that are not the channel's latest batch, or went past its end, are XR_EINVAL and
+ * change nothing. No system call: nobody sleeps. */
+UTEST(chan, batches)
+{
+    chan_t tx, rx, mtx;
+    chan_wbatch_t wb, wb2;
+    chan_rbatch_t rb, rb2;
+    chan_msg_t m;
+    uint64_t w[7] = {0, 2, 3, 4, 5, 6, 7}, *slot;
+    const uint64_t *in;
+    UT_EQ(chan_make(0), XR_OK);
+    UT_EQ(chan_map(XR_SLOT_SELF, MEM, VIEW(1), pages), XR_OK);
+    UT_EQ(chan_attach(&tx, (void *)VIEW(0), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_attach(&rx, (void *)VIEW(1), SLOTS, POOL, CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    chan_shared_t *sh = (chan_shared_t *)VIEW(0);
+    chan_slot_t *s = (chan_slot_t *)(VIEW(0) + 4096);
+    uint64_t sent = 0, got = 0;
+    for (unsigned lap = 0; lap < 3; lap++) {
+        /* batches of up to 10 fill the ring: the last one is cut where it is full */
+        unsigned batches = 0;
+        while (chan_write_batch(&tx, &wb, 10) == XR_OK) {
+            UT_ASSERT(wb.end - wb.slot >= 1 && wb.end - wb.slot <= 10);
+            for (; (w[0] = sent, chan_wbatch_put(&wb, w, 8 + sent % 49)) == XR_OK; sent++)
+                ;
+            UT_EQ(chan_wbatch_put(&wb, w, 8), XR_EAGAIN); /* the batch is full */
+            UT_EQ(chan_write_batch_end(&tx, &wb), XR_OK);
+            batches++;
+        }
+        UT_EQ(sent, (lap + 1) * SLOTS);
+        UT_EQ(batches, (SLOTS + 9) / 10);
+        UT_EQ(chan_write(&tx, w, 8), XR_EAGAIN); /* full for chan_write too */
+        /* batches of the consumer end at every sync point, where the tail is published */
+        while (got < sent) {
+            chan_read_batch(&rx, &rb);
+            unsigned n = 0;
+            while ((in = chan_rbatch_peek(&rb, 8 + got % 49)) && in[0] == got) {
+                UT_ASSERT(chan_rbatch_peek(&rb, 7 + got % 49) == NULL); /* another length */
+                chan_rbatch_next(&rb);
+                got++, n++;
+            }
+            UT_ASSERT(in == NULL);
+            UT_EQ(n, CHAN_SYNC_EVERY);
+            UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK);
+            UT_EQ(sh->tail, got);
+            UT_EQ(chan_recv_pos(&rx), got);
+        }
+        chan_read_batch(&rx, &rb);
+        UT_ASSERT(chan_rbatch_peek(&rb, 8 + got % 49) == NULL); /* empty */
+        UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK);
+    }
+    /* a batch ends at the ring's end; the one-message calls go on where a batch ended */
+    for (unsigned i = 0; i < SLOTS - 5; i++, sent++)
+        UT_EQ(chan_send(&tx, w, 8), XR_OK);
+    for (unsigned i = 0; i < SLOTS - 5; i++, got++)
+        UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(chan_write_batch(&tx, &wb, 10), XR_OK);
+    UT_EQ(wb.end - wb.slot, 5);
+    UT_ASSERT(wb.slot == &s[SLOTS - 5]);
+    UT_ASSERT((slot = chan_wbatch_slot(&wb)) != NULL); /* in place */
+    slot[0] = 0x55;
+    uint64_t last = s[SLOTS - 5].hdr;                                /* the last lap's */
+    UT_EQ(chan_wbatch_publish(&wb, CHAN_INLINE_MAX + 1), XR_ERANGE); /* nothing published */
+    UT_EQ(chan_wbatch_put(&wb, w, CHAN_INLINE_MAX + 1), XR_ERANGE);
+    UT_EQ(s[SLOTS - 5].hdr, last);
+    UT_EQ(chan_wbatch_publish(&wb, 16), XR_OK);
+    UT_EQ(chan_write_batch_end(&tx, &wb), XR_OK);
+    UT_EQ(chan_send(&tx, w, 24), XR_OK);
+    sent += 2;
+    chan_read_batch(&rx, &rb);
+    UT_ASSERT((in = chan_rbatch_peek(&rb, 16)) != NULL);
+    UT_EQ(in[0], 0x55);
+    UT_EQ((uint64_t)in, VIEW(1) + 4096 + (SLOTS - 5) * 64ul + 8);
+    chan_rbatch_next(&rb);
+    UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK);
+    UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(m.len, 24);
+    got += 2;
+    /* the producer's next batch ends at the ring's end (3 slots), the one after wraps */
+    UT_EQ(chan_write_batch(&tx, &wb, 10), XR_OK);
+    UT_EQ(wb.end - wb.slot, 3);
+    for (; chan_wbatch_put(&wb, w, 8) == XR_OK; sent++)
+        ;
+    UT_EQ(chan_write_batch_end(&tx, &wb), XR_OK);
+    UT_EQ(chan_write_batch(&tx, &wb, 10), XR_OK);
+    UT_ASSERT(wb.slot == &s[0] && wb.end == &s[10]);
+    /* bad cursors: past the free slots (224: the consumer published 992), not a slot's
+     * address, behind the position */
+    wb2 = wb;
+    wb2.slot = wb.end + 1;
+    UT_EQ(chan_wbatch_put(&wb2, w, 8), XR_EAGAIN); /* nothing written past a batch's end */
+    wb2.slot = wb.slot + 225;
+    UT_EQ(chan_write_batch_end(&tx, &wb2), XR_EINVAL);
+    wb2.slot = (chan_slot_t *)((uint8_t *)wb.slot + 8);
+    UT_EQ(chan_write_batch_end(&tx, &wb2), XR_EINVAL);
+    wb2.slot = wb.slot - 1;
+    UT_EQ(chan_write_batch_end(&tx, &wb2), XR_EINVAL);
+    UT_EQ(chan_send_pos(&tx), sent);             /* unchanged */
+    UT_EQ(chan_write_batch(&tx, &wb, 0), XR_OK); /* an empty batch */
+    UT_EQ(chan_wbatch_put(&wb, w, 8), XR_EAGAIN);
+    UT_ASSERT(chan_wbatch_slot(&wb) == NULL);
+    UT_EQ(chan_wbatch_publish(&wb, 8), XR_EAGAIN);
+    UT_EQ(chan_write_batch_end(&tx, &wb), XR_OK);
+    UT_EQ(chan_send_pos(&tx), sent);
+    for (unsigned i = 0; i < 4; i++, sent++) {
+        w[0] = sent;
+        UT_EQ(chan_send(&tx, w, 8), XR_OK);
+    }
+    chan_read_batch(&rx, &rb);
+    UT_ASSERT(rb.end - rb.slot == 3); /* position 1021: 3 to the sync point */
+    rb2 = rb;
+    for (unsigned i = 0; i < 3; i++) { /* the ring's last 3 */
+        UT_ASSERT(chan_rbatch_peek(&rb2, 8) != NULL);
+        chan_rbatch_next(&rb2);
+    }
+    UT_ASSERT(rb2.slot == &((chan_slot_t *)(VIEW(1) + 4096))[SLOTS]);
+    UT_ASSERT(rb2.slot == rb2.end);                   /* a sync point: the ring's end */
+    UT_ASSERT(chan_rbatch_peek(&rb2, 8) == NULL);     /* never read past it */
+    chan_rbatch_next(&rb2);                           /* misused: past the end */
+    UT_ASSERT(chan_rbatch_peek(&rb2, 8) == NULL);     /* still nothing read */
+    UT_EQ(chan_read_batch_end(&rx, &rb2), XR_EINVAL); /* and refused */
+    rb2.slot = (chan_slot_t *)((uint8_t *)rb.slot + 1);
+    UT_EQ(chan_read_batch_end(&rx, &rb2), XR_EINVAL);
+    UT_EQ(chan_recv_pos(&rx), got);              /* unchanged */
+    UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK); /* nothing taken */
+    for (unsigned i = 0; i < 3; i++, got++)
+        UT_EQ(chan_recv(&rx, &m), XR_OK);
+    UT_EQ(sh->tail, got); /* the ring's end was a sync point */
+    /* hostile headers in a batch: each stops it (NULL), nothing is consumed, and
+     * chan_recv_begin tells what it is */
+    chan_read_batch(&rx, &rb);
+    UT_ASSERT(rb.slot == (chan_slot_t *)(VIEW(1) + 4096));
+    UT_ASSERT((in = chan_rbatch_peek(&rb, 8)) != NULL && in[0] == got);
+    uint64_t hdr = s[0].hdr, here = hdr & ~0xfful; /* HDR(got, 0) */
+    const uint64_t bad[] = {here + (1000000ul << 8) + 8,
+                            here - (2ul << 8) + 8,
+                            here - ((uint64_t)SLOTS << 8) + 8,
+                            0,
+                            ~0ul,
+                            here + 57,
+                            here + (CHAN_TAG_REF | 8),
+                            here + 0xff};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        s[0].hdr = bad[i];
+        UT_ASSERT(chan_rbatch_peek(&rb, 8) == NULL);
+        UT_ASSERT(chan_rbatch_peek(&rb, 57) == NULL); /* an inline length past the slot */
+    }
+    s[0].hdr = here | CHAN_TAG_REF; /* a reference is not an inline message */
+    s[0].w[0] = 0;
+    s[0].w[1] = 100;
+    UT_ASSERT(chan_rbatch_peek(&rb, CHAN_TAG_REF) == NULL);
+    UT_ASSERT(chan_rbatch_peek(&rb, 8) == NULL);
+    UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK);
+    UT_EQ(chan_recv_pos(&rx), got);
+    s[0].hdr = here | 57;
+    UT_EQ(chan_recv_begin(&rx, &m), XR_ECORRUPT);
+    s[0].hdr = hdr; /* repaired: the message was not consumed */
+    s[0].w[0] = got;
+    chan_read_batch(&rx, &rb);
+    UT_ASSERT((in = chan_rbatch_peek(&rb, 8)) != NULL && in[0] == got);
+    chan_rbatch_next(&rb);
+    UT_EQ(chan_read_batch_end(&rx, &rb), XR_OK);
+    UT_EQ(chan_recv_pos(&rx), got + 1);
+    /* MPSC producers have no batches */
+    memset((void *)VIEW(0), 0, pages * 4096);
+    UT_EQ(chan_attach(&mtx, (void *)VIEW(0), SLOTS, 0, CHAN_MPSC | CHAN_NONBLOCK, RXN, TXN), XR_OK);
+    UT_EQ(chan_write_batch(&mtx, &wb, 10), XR_EINVAL);
+    UT_EQ(tx.wakeups + rx.wakeups, 0);
+    unview(1);
+    chan_unmake(0);
+}
+
 /* A child scribbles random words over the channel while init keeps receiving: every call
  * returns a message within bounds, XR_EAGAIN or XR_ECORRUPT, and init survives. */
 UTEST(chan, hostile_peer_process)

@@ -20,7 +20,8 @@
  * Always one consumer.
  *
  * The hot paths (chan_write, chan_write_begin/end, chan_flush, chan_send, chan_recv_peek,
- * chan_recv_begin, chan_recv_end, chan_recv) are inline below and copy by 8-byte words; everything
+ * chan_recv_begin, chan_recv_end, chan_recv, and the batch cursors chan_write_batch and
+ * chan_read_batch with theirs) are inline below and copy by 8-byte words; everything
  * that waits, checks a peer's index or handles a reference is out of line in chan.c.
  *
  * Trust: both sides learn the geometry (nslots, pool_pages, kind) out of band and keep it,
@@ -258,6 +259,92 @@ static inline long chan_write_end(chan_t *ch, size_t len)
     return XR_OK;
 }
 
+/* Producer (SPSC), a batch: chan_write's state in the caller's registers. Between
+ * chan_write_batch and chan_write_batch_end, the slot, its header and the batch's end live in
+ * a chan_wbatch_t on the caller's stack instead of being loaded from and stored to ch per
+ * message (the compiler cannot keep ch's fields in registers across the stores into the
+ * ring, which might alias them). Every field is private: a peer can change none of them. */
+typedef struct chan_wbatch {
+    chan_slot_t *slot; /* the next slot to fill */
+    chan_slot_t *end;  /* the batch's end: free slots only, never past the ring's end */
+    uint64_t want;     /* the next slot's header, less the tag */
+} chan_wbatch_t;
+
+/* Room for up to n messages: *b covers min(n, the free slots before the ring's end as far
+ * as the producer knows), at least one when n > 0 (it waits for space like chan_write:
+ * XR_EAGAIN with CHAN_NONBLOCK, XR_EDEAD, XR_ECORRUPT; XR_EINVAL on an MPSC channel). The
+ * messages are put with chan_wbatch_put (or chan_wbatch_slot and chan_wbatch_publish), each
+ * visible to an awake consumer at once; chan_write_batch_end gives the position back to ch,
+ * and no other producer call on ch may come in between. Nobody is woken: chan_flush. */
+static inline long chan_write_batch(chan_t *ch, chan_wbatch_t *b, size_t n)
+{
+    if (__builtin_expect(ch->tx_slot == ch->tx_stop, 0)) {
+        long err = chan_room_slow(ch);
+        if (err)
+            return err;
+    }
+    size_t room = (size_t)(ch->tx_stop - ch->tx_slot);
+    b->slot = ch->tx_slot;
+    b->end = ch->tx_slot + (n < room ? n : room);
+    b->want = ch->tx_want;
+    return XR_OK;
+}
+
+/* The payload words of the batch's next slot, to fill in place and publish with
+ * chan_wbatch_publish; NULL when the batch is full. */
+static inline uint64_t *chan_wbatch_slot(const chan_wbatch_t *b)
+{
+    return __builtin_expect(b->slot >= b->end, 0) ? NULL : b->slot->w;
+}
+
+/* Stamp the batch's next slot as holding len bytes; the callers below checked both. */
+static inline void chan_wbatch_stamp(chan_wbatch_t *b, size_t len)
+{
+    /* RELEASE: the payload is visible before the stamp (want's low byte is 0: + is |). */
+    __atomic_store_n(&b->slot->hdr, b->want + len, __ATOMIC_RELEASE);
+    b->slot++;
+    b->want += 1ul << CHAN_STAMP_SHIFT;
+}
+
+/* Publish the batch's next slot, holding len bytes. XR_EAGAIN when the batch is full,
+ * XR_ERANGE for len > CHAN_INLINE_MAX (nothing published either way). */
+static inline long chan_wbatch_publish(chan_wbatch_t *b, size_t len)
+{
+    if (__builtin_expect(b->slot >= b->end, 0))
+        return XR_EAGAIN;
+    if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
+        return XR_ERANGE;
+    chan_wbatch_stamp(b, len);
+    return XR_OK;
+}
+
+/* chan_write into the batch: the len bytes at data in its next slot, published. Errors as
+ * chan_wbatch_publish. */
+static inline long chan_wbatch_put(chan_wbatch_t *b, const void *data, size_t len)
+{
+    if (__builtin_expect(b->slot >= b->end, 0))
+        return XR_EAGAIN;
+    if (__builtin_expect(len > CHAN_INLINE_MAX, 0))
+        return XR_ERANGE;
+    chan_copy_in(b->slot->w, data, len);
+    chan_wbatch_stamp(b, len);
+    return XR_OK;
+}
+
+/* The batch is done: ch's position moves to the cursor's, past the slots it published.
+ * XR_EINVAL (and ch unchanged) for a cursor ch could not have given: not a slot's address,
+ * behind ch's position or past the free slots it knows of (only memory safety is checked:
+ * a cursor moved ahead within them skips positions, and the consumer stalls there). */
+static inline long chan_write_batch_end(chan_t *ch, const chan_wbatch_t *b)
+{
+    uintptr_t d = (uintptr_t)b->slot - (uintptr_t)ch->tx_slot;
+    if (d % CHAN_SLOT_SIZE || d / CHAN_SLOT_SIZE > (uintptr_t)(ch->tx_stop - ch->tx_slot))
+        return XR_EINVAL;
+    ch->tx_slot += d / CHAN_SLOT_SIZE;
+    ch->tx_want += d / CHAN_SLOT_SIZE << CHAN_STAMP_SHIFT;
+    return XR_OK;
+}
+
 /* Zero copy: a pool buffer of len bytes (*pos names it in chan_send_ref). The buffer is
  * the sender's until the receiver calls chan_buf_release; buffers are released in order.
  * XR_EAGAIN (non-blocking) or a wait when the pool is full. SPSC channels only. */
@@ -328,6 +415,65 @@ static inline long chan_recv(chan_t *ch, chan_msg_t *m)
         m->ptr = m->data;
     }
     chan_recv_end(ch);
+    return XR_OK;
+}
+
+/* Consumer, a batch: the in-place reads of chan_recv_peek and chan_recv_end with the slot,
+ * its expected header and the next sync point in the caller's registers (chan_rbatch_t on its
+ * stack, private: nothing in it comes from shared memory). A batch runs to the next sync
+ * point at most (CHAN_SYNC_EVERY messages); chan_read_batch_end gives the position back to
+ * ch, publishing the tail there, and no other consumer call on ch may come in between. */
+typedef struct chan_rbatch {
+    chan_slot_t *slot; /* the next slot to read */
+    chan_slot_t *end;  /* the next sync point: never past the ring's end */
+    uint64_t want;     /* an empty slot's header there, (pos + 1) << 8 */
+} chan_rbatch_t;
+
+/* A batch at ch's position, to its next sync point (SPSC and MPSC channels alike). */
+static inline void chan_read_batch(const chan_t *ch, chan_rbatch_t *b)
+{
+    b->slot = ch->rx_slot;
+    b->end = ch->rx_slot + ch->rx_left; /* rx_left > 0 between calls */
+    b->want = ch->rx_want;
+}
+
+/* The payload words of the batch's next message if it is an inline one of exactly len bytes
+ * (len <= CHAN_INLINE_MAX); NULL for anything else: the batch's end, an empty ring, another
+ * length, a reference, garbage (after chan_read_batch_end, chan_recv_begin tells which). One
+ * load and one comparison check stamp, kind and length together. Nothing is consumed. */
+static inline const uint64_t *chan_rbatch_peek(const chan_rbatch_t *b, size_t len)
+{
+    chan_slot_t *s = b->slot;
+    if (__builtin_expect(s >= b->end || len > CHAN_INLINE_MAX, 0))
+        return NULL;
+    /* ACQUIRE: pairs with the producer's RELEASE of hdr; the payload is visible. */
+    if (__builtin_expect(__atomic_load_n(&s->hdr, __ATOMIC_ACQUIRE) != b->want + len, 0))
+        return NULL;
+    return s->w;
+}
+
+/* The message chan_rbatch_peek returned is done (its words are no longer to be read). Only
+ * after a peek that returned one. */
+static inline void chan_rbatch_next(chan_rbatch_t *b)
+{
+    b->slot++;
+    b->want += 1ul << CHAN_STAMP_SHIFT;
+}
+
+/* The batch is done: ch's position moves past the messages it took, and at the sync point
+ * the slots go back to the producer (chan_recv_end's sync). XR_EINVAL (and ch unchanged) for
+ * a cursor ch could not have given: not a slot's address, behind ch's position or past the
+ * sync point. */
+static inline long chan_read_batch_end(chan_t *ch, const chan_rbatch_t *b)
+{
+    uintptr_t d = (uintptr_t)b->slot - (uintptr_t)ch->rx_slot;
+    if (d % CHAN_SLOT_SIZE || d / CHAN_SLOT_SIZE > ch->rx_left)
+        return XR_EINVAL;
+    ch->rx_slot += d / CHAN_SLOT_SIZE;
+    ch->rx_want += d / CHAN_SLOT_SIZE << CHAN_STAMP_SHIFT;
+    ch->rx_left -= (uint32_t)(d / CHAN_SLOT_SIZE);
+    if (ch->rx_left == 0)
+        chan_recv_sync(ch);
     return XR_OK;
 }
 
