@@ -19,7 +19,8 @@ typedef struct config {
     int pcid;         /* 0/1, default 1 */
     int smp;          /* number of cores to start, 0 = all (default 0), at most CMDLINE_MAX_CPUS */
     uint64_t workers; /* bit n set: core n is a tick-free worker; "1,3", "1-3", "none"; default 0 */
-    char test[16];    /* test suite to run: "" (default, none), "kernel", "user", "bench", ... */
+    char test[64];    /* test suite to run: "" (default, none), "kernel", "user", "bench", ...,
+                         or one test by its name, as "user/chan/batches" */
     int log;          /* enum log_level, default LOG_INFO; error|warn|info|debug or 0..3 */
     int gdb;          /* enum gdb_mode: the GDB stub on COM2; off|com2|wait, default off */
     int fpu;          /* enum fpu_mode: auto|xsaveopt|xsave|fxsave, default auto */

@@ -125,8 +125,14 @@ static void test_test_name(void)
 
     CHECK(parse("test=kernel", &c) == 0 && strcmp(c.test, "kernel") == 0);
     CHECK(parse("test=bench", &c) == 0 && strcmp(c.test, "bench") == 0);
-    CHECK(parse("test=123456789012345", &c) == 0 && strcmp(c.test, "123456789012345") == 0);
-    CHECK(parse("test=user test=1234567890123456", &c) == 1 && strcmp(c.test, "user") == 0);
+    /* one test by its name fits (the longest today, user/ipc/cross_as_fastpath_slowpath_identical,
+     * is 45 characters); 64 does not */
+    CHECK(parse("test=user/chan/batches", &c) == 0 && strcmp(c.test, "user/chan/batches") == 0);
+    CHECK(parse("test=123456789012345678901234567890123456789012345678901234567890123", &c) == 0 &&
+          strlen(c.test) == 63);
+    CHECK(parse("test=user test=1234567890123456789012345678901234567890123456789012345678901234",
+                &c) == 1 &&
+          strcmp(c.test, "user") == 0);
     CHECK(parse("test=user test=", &c) == 0 && c.test[0] == '\0');
 }
 
