@@ -1,29 +1,23 @@
-/* ipcbench's cases across cores (bench=smp, docs/bench/README.md): a 64-byte channel message
- * from this thread (CPU 0) to a receiver on CPU 1, and the aggregate throughput of one
- * client/server pair of threads per core on 1, 2 and 4 cores. Under QEMU -icount the cores run
- * in turn on one host thread and the TSC counts the instructions of all of them, so every figure
- * here is instructions executed by all cores together (spins and idle wake-ups included), per
- * message or per call: on real hardware the pairs would overlap in time. */
+/* ipcbench's cases across cores (bench=smp, docs/bench/README.md): the aggregate throughput of
+ * one client/server pair of threads per core on 1, 2 and 4 cores, and the threads of these
+ * cases and of the channel message to another core (cases_smp_chan.c). Under QEMU -icount the
+ * cores run in turn on one host thread and the TSC counts the instructions of all of them, so
+ * every figure here is instructions executed by all cores together (spins and idle wake-ups
+ * included), per message or per call: on real hardware the pairs would overlap in time. */
 #include <stdatomic.h>
 
-#include "chan.h"
 #include "ipcbench.h"
 
-/* Slots (each case deletes what it made): the pairs' threads, endpoints and notifications, the
- * channel's memory and notifications. */
+/* Slots (each case deletes what it made): the pairs' threads, endpoints and notifications (the
+ * channel's: cases_smp_chan.c). */
 #define SMP_SLOT_CLIENT     50 /* + pair: 51..57 (pair 0's client is the main thread) */
 #define SMP_SLOT_SERVER     58 /* 58..65 */
 #define SMP_SLOT_EP         66 /* 66..73 */
 #define SMP_SLOT_GO         74 /* 75..81: a client thread waits on its own to start a round */
 #define SMP_SLOT_DONE       82 /* the last client of a round signals it */
-#define SMP_SLOT_CHAN_MEM   83
-#define SMP_SLOT_CHAN_RX    84
-#define SMP_SLOT_CHAN_TX    85
 #define SMP_MAX_PAIRS       8
 #define SMP_THREAD_STACK_VA 0x0000000090000000ul /* 16 KiB of stack per thread, 64 KiB apart */
 #define SMP_THREAD_BUF_VA   0x00000000a0000000ul /* an IPC buffer page per thread */
-#define SMP_CHAN_VA         0x00000000b0000000ul
-#define SMP_CHAN_SLOTS      256u  /* one lap of the ring is a sample */
 #define SMP_CALLS_PER_ROUND 1000u /* calls each client makes in one sample of a throughput case */
 
 /* ---- Threads of the throughput cases. ---- */
@@ -38,10 +32,7 @@ static void thread_entry(uint64_t idx_arg)
         xr_syscall0(XR_SYS_THREAD_EXIT);
 }
 
-/* Starts fn(arg) in a new thread at slot, priority BENCH_PRIO, pinned to cpu, with stack and
- * IPC buffer number idx; the thread ends when fn returns. */
-static long smp_thread_start(xr_cap_t slot, unsigned idx, unsigned cpu, void (*fn)(uint64_t),
-                             uint64_t arg)
+long smp_thread_start(xr_cap_t slot, unsigned idx, unsigned cpu, void (*fn)(uint64_t), uint64_t arg)
 {
     thread_fns[idx] = fn;
     long err =
@@ -189,120 +180,4 @@ long case_smp_tput(uint64_t *raw, unsigned count, uint64_t pairs)
         raw[i] = per_call(t1 - t0, (unsigned)pairs);
     }
     return tput_stop((unsigned)pairs, err);
-}
-
-/* ---- A 64-byte channel message to another core. ---- */
-
-static chan_t smp_tx, smp_rx;
-static volatile struct {
-    uint64_t got;
-    long err;
-} smp_crx;
-
-/* The receiver, on CPU 1: takes inline messages until the channel is closed, checking that
- * each carries the next sequence number. */
-static void chan_receiver(uint64_t arg)
-{
-    chan_msg_t m;
-    uint64_t seq = 0, first;
-    long err;
-
-    (void)arg;
-    while ((err = chan_recv(&smp_rx, &m)) == XR_OK) {
-        if (m.kind != CHAN_KIND_INLINE || m.len != CHAN_INLINE_MAX)
-            break;
-        __builtin_memcpy(&first, m.data, sizeof(first));
-        if (first != seq)
-            break;
-        seq++;
-    }
-    smp_crx.got = seq;
-    smp_crx.err = err == XR_EDEAD ? XR_OK : err == XR_OK ? XR_ECORRUPT : err;
-}
-
-/* A fresh channel of SMP_CHAN_SLOTS slots (both sides blocking: a full ring makes the sender
- * wait, an empty one the receiver) and its receiver, on CPU 1. */
-static long smp_chan_start(void)
-{
-    uint64_t pages = chan_pages(SMP_CHAN_SLOTS, 0);
-    long err = xr_memory_create(pages, SMP_SLOT_CHAN_MEM);
-
-    err = err ? err : chan_map(XR_SLOT_SELF, SMP_SLOT_CHAN_MEM, SMP_CHAN_VA, pages);
-    err = err ? err : xr_notify_create(SMP_SLOT_CHAN_RX);
-    err = err ? err : xr_notify_create(SMP_SLOT_CHAN_TX);
-    err = err ? err
-              : chan_attach(&smp_tx, (void *)SMP_CHAN_VA, SMP_CHAN_SLOTS, 0, CHAN_SPSC,
-                            SMP_SLOT_CHAN_RX, SMP_SLOT_CHAN_TX);
-    err = err ? err
-              : chan_attach(&smp_rx, (void *)SMP_CHAN_VA, SMP_CHAN_SLOTS, 0, CHAN_SPSC,
-                            SMP_SLOT_CHAN_RX, SMP_SLOT_CHAN_TX);
-    smp_crx.got = 0;
-    smp_crx.err = XR_OK;
-    err = err ? err : bench_peer_start(chan_receiver, 0, BENCH_PRIO);
-    return err ? err : xr_thread_set_affinity(BENCH_SLOT_PEER, 1);
-}
-
-/* Closes the channel, waits for the receiver, deletes the channel's memory and notifications; XR_OK
- * when the receiver took all sent messages, in order. */
-static long smp_chan_stop(uint64_t sent, long err)
-{
-    err = err ? err : chan_flush(&smp_tx);
-    chan_close(&smp_tx);
-    long end = bench_peer_join();
-    printf("ipcbench: %lu messages to CPU 1: %lu wake-ups by the sender (%lu waits), %lu waits by "
-           "the receiver\n",
-           sent, smp_tx.wakeups, smp_tx.sleeps, smp_rx.sleeps);
-    err = err                   ? err
-          : end                 ? end
-          : smp_crx.err         ? smp_crx.err
-          : smp_crx.got != sent ? XR_ECORRUPT
-                                : XR_OK;
-    xr_cap_delete(SMP_SLOT_CHAN_MEM); /* the last cap: its mappings go with it */
-    xr_cap_delete(SMP_SLOT_CHAN_RX);
-    xr_cap_delete(SMP_SLOT_CHAN_TX);
-    return err;
-}
-
-long overhead_smp_chan(uint64_t *raw, unsigned count, uint64_t arg)
-{
-    (void)arg;
-    for (unsigned i = 0; i < count; i++) {
-        uint64_t t0 = bench_ts_begin();
-        uint64_t t1 = bench_ts_end();
-        raw[i] = (t1 - t0 + SMP_CHAN_SLOTS / 2) / SMP_CHAN_SLOTS;
-    }
-    return XR_OK;
-}
-
-/* chan_msg_64b_cross_core (batch 1: chan_send) and _batch32 (chan_write, chan_flush every
- * 32): a sample is one lap of the ring, SMP_CHAN_SLOTS messages of CHAN_INLINE_MAX bytes from
- * this thread on CPU 0 to the receiver on CPU 1, divided by their number. */
-long case_smp_chan(uint64_t *raw, unsigned count, uint64_t batch)
-{
-    uint8_t msg[CHAN_INLINE_MAX];
-    uint64_t seq = 0;
-
-    if (xr_info(XR_INFO_CPUS) < 2)
-        return XR_ERANGE;
-    long err = xr_thread_set_affinity(XR_SLOT_SELF_THREAD, 0);
-    if (err == XR_OK)
-        err = smp_chan_start();
-    if (err != XR_OK) {
-        xr_cap_delete(SMP_SLOT_CHAN_MEM);
-        return err;
-    }
-    memset(msg, 0xa5, sizeof(msg));
-    for (unsigned i = 0; i < count && err == XR_OK; i++) {
-        uint64_t t0 = bench_ts_begin();
-        for (unsigned k = 0; k < SMP_CHAN_SLOTS && err == XR_OK; k++, seq++) {
-            __builtin_memcpy(msg, &seq, sizeof(seq));
-            err = batch == 1 ? chan_send(&smp_tx, msg, sizeof(msg))
-                             : chan_write(&smp_tx, msg, sizeof(msg));
-            if (err == XR_OK && batch > 1 && (seq + 1) % batch == 0)
-                err = chan_flush(&smp_tx);
-        }
-        uint64_t t1 = bench_ts_end();
-        raw[i] = (t1 - t0 + SMP_CHAN_SLOTS / 2) / SMP_CHAN_SLOTS;
-    }
-    return smp_chan_stop(err == XR_OK ? seq : 0, err);
 }

@@ -90,11 +90,16 @@ long case_chan_bulk(uint64_t *raw, unsigned count, uint64_t size);
 long case_ipc_copy(uint64_t *raw, unsigned count, uint64_t size);
 long case_memcpy(uint64_t *raw, unsigned count, uint64_t size);
 
-/* ---- cases_smp.c: across cores (bench=smp); every figure counts all cores' instructions. ---- */
+/* ---- cases_smp.c, cases_smp_chan.c: across cores (bench=smp); every figure counts all cores'
+ * instructions. ---- */
 
 #define BENCH_SMP_ROUNDS    20u   /* samples of an ipc_tput_* case */
 #define BENCH_SMP_CHAN_LAPS 1000u /* samples of a cross-core channel case */
 
+/* Starts fn(arg) in a new thread at slot, priority BENCH_PRIO, pinned to cpu, with stack and
+ * IPC buffer number idx (0 .. 15); the thread ends when fn returns (cases_smp.c). */
+long smp_thread_start(xr_cap_t slot, unsigned idx, unsigned cpu, void (*fn)(uint64_t),
+                      uint64_t arg);
 long overhead_smp_tput(uint64_t *raw, unsigned count, uint64_t pairs);
 long overhead_smp_chan(uint64_t *raw, unsigned count, uint64_t arg);
 /* Calls of pairs client/server pairs, pair p on CPU p: per call. */
