@@ -38,9 +38,9 @@ enum child_mode {
     CHILD_HOLD,   /* receives one call on slot 5 and never answers */
     CHILD_TOUCH,  /* writes 0x55 at 0x10000000 (unmapped: a fault handler must map it) */
     CHILD_HEAP,   /* uses 64 KiB of heap at 0x10000000 and 256 KiB of stack, then exits 0 */
-    /* Channel tests (user/init/tests_chan.c): init maps the channel at CHILD_CHAN_VA (and the
-     * reply channel at CHILD_CHAN_VA2) and gives notifications in slots 6, 7 (and 8, 9). The
-     * argument: CHILD_ARG(mode, count), | CHILD_ARG_CRASH. */
+    /* Channel tests (user/init/tests_chan.c, tests_chan_peers.c): init maps the channel at
+     * CHILD_CHAN_VA (and the reply channel at CHILD_CHAN_VA2) and gives notifications in slots 6, 7
+     * (and 8, 9). The argument: CHILD_ARG(mode, count), | CHILD_ARG_CRASH. */
     CHILD_SHM,          /* reads the word at CHILD_CHAN_VA, writes it + 1 8 bytes further */
     CHILD_CHAN_PRODUCE, /* sends count 16-byte messages {i, i ^ CHAN_MIX} in batches, closes */
     CHILD_CHAN_CONSUME, /* receives count such messages, checking them (exit 1 if wrong) */
