@@ -190,9 +190,16 @@ sysret_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, cons
     return XR_OK;
 }
 
-sysret_t ipc_recv(endpoint_t *ep, bool block)
+/* ipc_recv, the caller of a reply just delivered (wake, if not NULL) made runnable: at once
+ * when the receive will not block; else, once the current thread is queued and blocked, by a
+ * direct switch to it when the scheduler would pick it anyway (sched_wake_run, no run-queue
+ * push and pull: the slowpath's reply_recv, as its call does). */
+static sysret_t recv_waking(endpoint_t *ep, bool block, thread_t *wake)
 {
     thread_t *cur = thread_current();
+    bool blocks = block && ep->state != EP_SENDERS && !(cur->bound && cur->bound->bits);
+    if (wake && !blocks)
+        sched_wake(wake);
     if (cur->bound && cur->bound->bits) {
         uint64_t bits = cur->bound->bits;
         cur->bound->bits = 0;
@@ -203,7 +210,14 @@ sysret_t ipc_recv(endpoint_t *ep, bool block)
     if (ep->state != EP_SENDERS) {
         if (!block)
             return XR_EAGAIN;
-        ep_block(ep, EP_RECEIVERS, WAIT_RECV);
+        if (!wake) {
+            ep_block(ep, EP_RECEIVERS, WAIT_RECV);
+            return SYSRET_REGS_SET;
+        }
+        ep_push(ep, EP_RECEIVERS, cur);
+        cur->state = TS_BLOCKED;
+        cur->wait = WAIT_RECV;
+        sched_wake_run(wake);
         return SYSRET_REGS_SET;
     }
     thread_t *s = ep_pop(ep);
@@ -222,6 +236,11 @@ sysret_t ipc_recv(endpoint_t *ep, bool block)
     return SYSRET_REGS_SET;
 }
 
+sysret_t ipc_recv(endpoint_t *ep, bool block)
+{
+    return recv_waking(ep, block, NULL);
+}
+
 /* The reply to a fault: resume (label XR_FAULT_RESUME) or end the process. */
 static void reply_fault(thread_t *t, uint64_t tag)
 {
@@ -233,10 +252,13 @@ static void reply_fault(thread_t *t, uint64_t tag)
     process_terminate(t->proc, XR_PROC_KILLED, (unsigned)t->fault_msg[0]);
 }
 
-/* Replies carry words, never caps (a reply has no cap whose grant right could allow it). */
-sysret_t ipc_reply(uint64_t tag, const uint64_t w[4])
+/* Replies carry words, never caps (a reply has no cap whose grant right could allow it).
+ * The caller is not woken here: *wake is the one to wake (NULL when none, or a fault reply,
+ * done at once). */
+static sysret_t reply_deliver(uint64_t tag, const uint64_t w[4], thread_t **wake)
 {
     thread_t *cur = thread_current(), *caller = cur->reply_to;
+    *wake = NULL;
     if (!caller)
         return XR_ENOENT;
     if (XR_TAG_LEN(tag) > XR_MSG_MAX || XR_TAG_CAPS(tag) > XR_MSG_MAX_CAPS)
@@ -252,8 +274,28 @@ sysret_t ipc_reply(uint64_t tag, const uint64_t w[4])
         return XR_OK;
     }
     deliver(cur, caller, 0, false, tag, w);
-    sched_wake(caller);
+    *wake = caller;
     return XR_OK;
+}
+
+sysret_t ipc_reply(uint64_t tag, const uint64_t w[4])
+{
+    thread_t *caller;
+    sysret_t r = reply_deliver(tag, w, &caller);
+    if (caller)
+        sched_wake(caller);
+    return r;
+}
+
+sysret_t ipc_reply_recv(endpoint_t *ep, uint64_t tag, const uint64_t w[4])
+{
+    thread_t *caller;
+    sysret_t r = reply_deliver(tag, w, &caller);
+    if (r != XR_OK && r != XR_ENOENT)
+        return r;
+    if (thread_current()->state == TS_DEAD)
+        return SYSRET_REGS_SET; /* its reply ended its own process (a fault reply: no caller) */
+    return recv_waking(ep, true, caller);
 }
 
 bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)

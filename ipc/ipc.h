@@ -47,6 +47,10 @@ sysret_t ipc_recv(endpoint_t *ep, bool block);
 /* The current thread answers its caller. XR_ENOENT when there is none to answer (no
  * call received, already answered, or the caller was cancelled or died). */
 sysret_t ipc_reply(uint64_t tag, const uint64_t w[4]);
+/* ipc_reply, then ipc_recv(ep, true), unless the reply fails with other than XR_ENOENT
+ * (returned then) or ends the current thread's process. The caller runs straight after when
+ * the receive blocks and nothing better is runnable (the slowpath's reply_recv). */
+sysret_t ipc_reply_recv(endpoint_t *ep, uint64_t tag, const uint64_t w[4]);
 /* A fault of the current thread goes to its fault endpoint as a call; the handler's reply
  * resumes or kills. Returns false when the thread has no fault endpoint. */
 bool ipc_send_fault(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);

@@ -54,12 +54,7 @@ SYSCALL(reply_recv)
     endpoint_t *ep = sys_object(a[0], XR_OBJ_ENDPOINT, XR_RIGHT_READ, &err);
     if (!ep)
         return ipc_result(err);
-    sysret_t r = ipc_reply(a[1], &a[2]);
-    if (r != XR_OK && r != XR_ENOENT)
-        return ipc_result((kerr_t)r);
-    if (thread_current()->state == TS_DEAD)
-        return SYSRET_REGS_SET; /* its reply ended its own process */
-    return ipc_result_of(ipc_recv(ep, true));
+    return ipc_result_of(ipc_reply_recv(ep, a[1], &a[2]));
 }
 
 static void *make_endpoint(process_t *owner)
