@@ -4,13 +4,13 @@
  * is clear (the CPU is "live"); it is saved when the thread is switched out. A lazy thread
  * switched in after an eager one runs live too, on its own state (one load, where going
  * clean would cost a wipe now and a trap or a load later). Every other switch to a lazy
- * thread makes the CPU clean: CR0.TS set and the registers in their initial state,
- * holding nobody's data, so the thread's first FPU or SSE instruction traps (#NM,
- * arch_fpu_first_use), which loads its state and makes it eager. A switch between two
- * lazy threads on a clean CPU does no FPU work at all; no thread ever runs with another's values in
- * the registers, not even speculatively behind TS (LazyFP: docs/ipc.md §4). Kernel threads run
- * lazily; the kernel never touches the FPU (built with -mno-sse), and an #NM in kernel mode
- * is a kernel bug. */
+ * thread makes the CPU clean: CR0.TS set and the registers in their initial state, holding
+ * nobody's data, so the thread's first FPU or SSE instruction traps (#NM,
+ * arch_fpu_first_use), which loads its state and makes it eager. A switch between two lazy
+ * threads on a clean CPU does no FPU work at all; no thread ever runs with another's values
+ * in the registers, not even speculatively behind TS (LazyFP: docs/ipc.md §4). Kernel
+ * threads run lazily; the kernel never touches the FPU (built with -mno-sse), and an #NM in
+ * kernel mode is a kernel bug. */
 #include "arch/arch.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/x86.h"
@@ -23,7 +23,6 @@
 
 uint8_t arch_fpu_kind = ARCH_FPU_FXSAVE;
 uint64_t arch_fpu_xcr0;
-static bool use_xsave;
 #define xcr0 arch_fpu_xcr0
 static uint32_t area_size;
 /* The registers' initial state: FCW 0x37f, MXCSR 0x1f80 (which XRSTOR loads from the
@@ -32,6 +31,12 @@ static uint8_t init_area[PAGE_SIZE] __attribute__((aligned(64)));
 uint64_t arch_fpu_traps; /* #NM traps taken (first uses after a lazy period) */
 
 #define CR0_TS (1ul << 3)
+
+/* XSAVE's instructions (XSAVEOPT or XSAVE), not FXSAVE's. */
+static bool use_xsave(void)
+{
+    return arch_fpu_kind != ARCH_FPU_FXSAVE;
+}
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
@@ -52,7 +57,7 @@ static void fpu_save(void *area)
 static void fpu_restore(const void *area)
 {
     uint32_t lo = ~0u, hi = ~0u;
-    if (use_xsave)
+    if (use_xsave())
         __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(lo), "d"(hi) : "memory");
     else
         __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
@@ -100,9 +105,8 @@ void arch_fpu_init(unsigned want)
         best = (r[0] & 1) ? ARCH_FPU_XSAVEOPT : ARCH_FPU_XSAVE;
     }
     arch_fpu_kind = chosen_kind(want, best);
-    use_xsave = arch_fpu_kind != ARCH_FPU_FXSAVE;
     area_size = 512;
-    if (use_xsave) {
+    if (use_xsave()) {
         write_cr4(read_cr4() | CR4_OSXSAVE);
         cpuid(0xd, 0, r);
         xcr0 = r[0] & (XCR0_X87 | XCR0_SSE | XCR0_AVX);
@@ -123,7 +127,7 @@ void arch_fpu_init(unsigned want)
 void fpu_init_ap(void)
 {
     write_cr0((read_cr0() & ~(1ul << 2)) | (1ul << 1) | (1ul << 5));
-    if (use_xsave) {
+    if (use_xsave()) {
         write_cr4(read_cr4() | CR4_OSXSAVE);
         xsetbv(0, xcr0);
     }
@@ -138,7 +142,7 @@ void arch_fpu_area_init(void *area)
     uint32_t mxcsr = 0x1f80;
     memcpy(a + 0, &fcw, 2);
     memcpy(a + 24, &mxcsr, 4);
-    if (use_xsave) {
+    if (use_xsave()) {
         uint64_t xstate_bv = XCR0_X87 | XCR0_SSE; /* x87 and SSE from the area, AVX at init */
         memcpy(a + 512, &xstate_bv, 8);
     }
