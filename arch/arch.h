@@ -244,11 +244,17 @@ extern uint64_t arch_fpu_traps; /* first uses by a thread running lazily (#NM), 
 #define ARCH_FPU_EAGER_TICKS 4
 /* Switch the FPU from thread from to thread to. Each CPU's registers are either live (the
  * running thread's state, CR0.TS clear) or clean (initial state, TS set: the thread runs
- * lazily). Clean and to lazy: nothing at all (one load, one OR, one branch). Live, and to
- * eager or a user thread after an eager from: save from's state, load to's, inline (the
- * CPU's live byte is 1 + the kind, XSAVEOPT's tested first). The rest (going live, going
- * clean): arch_fpu_switch_slow, fpu.c. */
+ * lazily). Clean and to lazy: nothing at all (one load, one OR, one branch). Live and
+ * arch_fpu_stays_live: save from's state, load to's, inline (the CPU's live byte is 1 + the
+ * kind, XSAVEOPT's tested first). The rest (going live, going clean): arch_fpu_switch_slow,
+ * fpu.c. */
 void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to);
+/* Whether a live CPU stays live from from to to: to is eager, or a user thread switched in
+ * after an eager one (it then runs on its own loaded state). */
+static inline bool arch_fpu_stays_live(const arch_thread_t *from, const arch_thread_t *to)
+{
+    return to->fpu_eager || (from->fpu_eager && to->fpu);
+}
 static inline __attribute__((always_inline)) void arch_fpu_switch(arch_thread_t *from,
                                                                   arch_thread_t *to)
 {
@@ -258,30 +264,30 @@ static inline __attribute__((always_inline)) void arch_fpu_switch(arch_thread_t 
                  : "rax", "cc"
                  : busy);
     return;
-busy:;
+busy:
+    if (!arch_fpu_stays_live(from, to))
+        goto slow;
     uint32_t lo = ~0u, hi = ~0u;               /* every component XCR0 enables */
     __asm__ goto("cmpb $1 + %c0, %%gs:112\n\t" /* live, XSAVEOPT */
                  "jne %l[other]" ::"i"(ARCH_FPU_XSAVEOPT)
                  : "cc"
                  : other);
-    if (to->fpu_eager || (from->fpu_eager && to->fpu)) {
-        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu), "a"(lo),
+    __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu), "a"(lo),
+                     "d"(hi)
+                     : "memory");
+    return;
+other:; /* the plainer kinds (fpu=xsave, fpu=fxsave), or a clean CPU */
+    uint8_t live;
+    __asm__ volatile("movb %%gs:112, %0" : "=q"(live));
+    if (live == 1 + ARCH_FPU_XSAVE) {
+        __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu), "a"(lo),
                          "d"(hi)
                          : "memory");
         return;
     }
-    goto slow;
-other:; /* the plainer kinds (fpu=xsave, fpu=fxsave), inline too */
-    uint8_t live;
-    __asm__ volatile("movb %%gs:112, %0" : "=q"(live));
-    if (live && (to->fpu_eager || (from->fpu_eager && to->fpu))) {
-        if (live == 1 + ARCH_FPU_XSAVE)
-            __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu),
-                             "a"(lo), "d"(hi)
-                             : "memory");
-        else
-            __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu)
-                             : "memory");
+    if (live == 1 + ARCH_FPU_FXSAVE) {
+        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(from->fpu), "r"(to->fpu)
+                         : "memory");
         return;
     }
 slow:

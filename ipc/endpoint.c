@@ -191,35 +191,29 @@ sysret_t ipc_send(endpoint_t *ep, uint64_t badge, bool grant, uint64_t tag, cons
 }
 
 /* ipc_recv, the caller of a reply just delivered (wake, if not NULL) made runnable: at once
- * when the receive will not block; else, once the current thread is queued and blocked, by a
- * direct switch to it when the scheduler would pick it anyway (sched_wake_run, no run-queue
- * push and pull: the slowpath's reply_recv, as its call does). */
+ * when the receive will not block; else once the current thread is queued and blocked, by a
+ * direct switch to it when the scheduler would pick it anyway (sched_block_waking, no
+ * run-queue push and pull: the slowpath's reply_recv, as its call does). */
 static sysret_t recv_waking(endpoint_t *ep, bool block, thread_t *wake)
 {
     thread_t *cur = thread_current();
-    bool blocks = block && ep->state != EP_SENDERS && !(cur->bound && cur->bound->bits);
-    if (wake && !blocks)
+    bool bits = cur->bound && cur->bound->bits;
+    if (block && !bits && ep->state != EP_SENDERS) {
+        ep_push(ep, EP_RECEIVERS, cur);
+        sched_block_waking(WAIT_RECV, wake);
+        return SYSRET_REGS_SET;
+    }
+    if (wake)
         sched_wake(wake);
-    if (cur->bound && cur->bound->bits) {
-        uint64_t bits = cur->bound->bits;
+    if (bits) {
+        uint64_t b = cur->bound->bits;
         cur->bound->bits = 0;
         uint64_t none[4] = {0};
-        deliver(NULL, cur, bits, false, XR_TAG(XR_LABEL_NOTIFY, 0, 0), none);
+        deliver(NULL, cur, b, false, XR_TAG(XR_LABEL_NOTIFY, 0, 0), none);
         return SYSRET_REGS_SET;
     }
-    if (ep->state != EP_SENDERS) {
-        if (!block)
-            return XR_EAGAIN;
-        if (!wake) {
-            ep_block(ep, EP_RECEIVERS, WAIT_RECV);
-            return SYSRET_REGS_SET;
-        }
-        ep_push(ep, EP_RECEIVERS, cur);
-        cur->state = TS_BLOCKED;
-        cur->wait = WAIT_RECV;
-        sched_wake_run(wake);
-        return SYSRET_REGS_SET;
-    }
+    if (ep->state != EP_SENDERS)
+        return XR_EAGAIN; /* (not block) */
     thread_t *s = ep_pop(ep);
     uint64_t tag, w[4];
     sender_message(s, &tag, w);

@@ -123,10 +123,7 @@ void sched_dequeue(thread_t *t)
 
 void sched_block(unsigned wait)
 {
-    thread_t *t = thread_current();
-    t->state = TS_BLOCKED;
-    t->wait = (uint8_t)wait;
-    sched_schedule();
+    sched_block_waking(wait, NULL);
 }
 
 void sched_wake(thread_t *t)

@@ -90,6 +90,19 @@ void sched_wake(thread_t *t);
  * scheduler would pick (this CPU's, above every queued priority), a direct switch to it
  * that never queues it (the IPC slowpath's call, as seL4's does). */
 void sched_wake_run(thread_t *t);
+/* sched_block(wait) with wake (if not NULL) made runnable once the current thread is
+ * blocked, through sched_wake_run (the IPC slowpath's reply_recv). Inline: a call less on
+ * that path. */
+static inline void sched_block_waking(unsigned wait, thread_t *wake)
+{
+    thread_t *t = thread_current();
+    t->state = TS_BLOCKED;
+    t->wait = (uint8_t)wait;
+    if (wake)
+        sched_wake_run(wake);
+    else
+        sched_schedule();
+}
 /* The highest priority with a runnable thread queued, or -1. */
 static inline int sched_best_prio(void)
 {

@@ -148,18 +148,16 @@ void arch_fpu_area_init(void *area)
     }
 }
 
-/* arch_fpu_switch's cases off its inline path (arch.h). */
+/* arch_fpu_switch's two cases off its inline path (arch.h): a clean CPU going live for an
+ * eager thread, or a live one going clean (arch_fpu_stays_live false). */
 void arch_fpu_switch_slow(arch_thread_t *from, arch_thread_t *to)
 {
     if (!this_cpu()->fpu_live) {
-        fpu_load(to); /* clean, to eager (else nothing was called) */
+        fpu_load(to);
         return;
     }
     fpu_save(from->fpu); /* live: from is a user thread, its state in the registers */
-    if (to->fpu_eager || (from->fpu_eager && to->fpu))
-        fpu_restore(to->fpu); /* to lazy after an eager from: runs live, on its own state */
-    else
-        fpu_lazy_start(); /* from no longer eager, or a kernel thread: wipe, set TS */
+    fpu_lazy_start();    /* to lazy and from no longer eager, or a kernel thread: wipe, set TS */
 }
 
 bool arch_fpu_first_use(arch_thread_t *t)
